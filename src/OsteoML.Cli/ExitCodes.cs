@@ -1,0 +1,11 @@
+namespace OsteoML.Cli;
+
+/// <summary>Process exit codes of <c>osteoml</c>; the README documents them for scripts.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+    /// <summary>A batch-style command carried on past inputs that failed; each is recorded in its output.</summary>
+    public const int SomeInputsFailed = 3;
+}

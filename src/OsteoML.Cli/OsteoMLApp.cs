@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using OsteoML.Cli.Commands;
+
+namespace OsteoML.Cli;
+
+/// <summary>
+/// The <c>osteoml</c> command tree and its error policy: usage errors exit 2 with the usage text, failures
+/// print one line naming the problem (the stack trace only with <c>--verbose</c>) and exit 1.
+/// </summary>
+public static class OsteoMLApp
+{
+    /// <summary>Global: show stack traces and diagnostic detail.</summary>
+    public static readonly Option<bool> VerboseOption = new("--verbose", "-v")
+    {
+        Description = "Show diagnostic detail and stack traces on errors.",
+        Recursive = true,
+    };
+
+    public static int Run(string[] args, CliContext context)
+    {
+        var root = BuildRoot(context);
+        var parseResult = root.Parse(args);
+        context.Verbose = parseResult.GetValue(VerboseOption);
+
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+                context.Error.WriteLine($"error: {error.Message}");
+            WriteUsage(root, parseResult, context.Error);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return parseResult.Invoke(new InvocationConfiguration
+            {
+                Output = context.Out,
+                Error = context.Error,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (Exception ex)
+        {
+            return ReportFailure(ex, context);
+        }
+    }
+
+    public static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand(
+            "OsteoML: bone mineral density (mg/cm³, QCT-equivalent) and an ACR class from routine CT of the lumbar spine.");
+        root.Options.Add(VerboseOption);
+        // No command given: show the usage and fail as a usage error, like an unknown command.
+        root.SetAction(parseResult =>
+        {
+            WriteUsage(root, parseResult, context.Error);
+            return ExitCodes.Usage;
+        });
+        foreach (var option in root.Options)
+        {
+            if (option is VersionOption)
+                option.Action = new VersionAction(context);
+        }
+
+        root.Subcommands.Add(PendingCommand.Create("dicom", "Inspect DICOM files and assemble CT series into HU volumes.", "DICOM layer", context));
+        root.Subcommands.Add(PendingCommand.Create("synth", "Generate the synthetic multi-site QCT cohort.", "Synthetic multi-site QCT cohort", context));
+        root.Subcommands.Add(PendingCommand.Create("models", "Train, export and verify the ONNX segmentation and DenseNet models.", "Backbones", context));
+        root.Subcommands.Add(PendingCommand.Create("train", "Train the BMD and class heads of a screening pipeline.", "The screening pipeline in ML.NET", context));
+        root.Subcommands.Add(PendingCommand.Create("screen", "Screen one CT study: BMD, class, QA flags and image.", "The screening pipeline in ML.NET", context));
+        root.Subcommands.Add(PendingCommand.Create("batch", "Screen every study under a folder, resumably.", "The screening pipeline in ML.NET", context));
+        root.Subcommands.Add(PendingCommand.Create("calibrate", "Fit a per-site calibration profile from local QCT-labelled cases.", "Tuning and site calibration", context));
+        root.Subcommands.Add(PendingCommand.Create("evaluate", "Compute the study's metrics with confidence intervals, plots and a report.", "Evaluation", context));
+        root.Subcommands.Add(PendingCommand.Create("export", "Export Model Builder files and ONNX models.", "Data-scientist surfaces", context));
+        root.Subcommands.Add(PendingCommand.Create("demo", "Run the whole chain on the embedded demo cohort.", "The screening pipeline in ML.NET", context));
+        root.Subcommands.Add(PendingCommand.Create("bench", "Run the side-by-side benchmarks.", "Benchmarks", context));
+        return root;
+    }
+
+    internal static int ReportFailure(Exception ex, CliContext context)
+    {
+        var inner = ex is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerExceptions[0] : ex;
+        var message = OneLine(inner.Message);
+        context.Error.WriteLine(IsExpected(inner)
+            ? $"error: {message}"
+            : $"error: internal error ({inner.GetType().Name}): {message}");
+        if (context.Verbose)
+            context.Error.WriteLine(ex.ToString());
+        else if (!IsExpected(inner))
+            context.Error.WriteLine("(run again with --verbose for the stack trace)");
+        return ExitCodes.Failure;
+    }
+
+    /// <summary>Exceptions our libraries throw for bad input or environment; their message is the whole story.</summary>
+    private static bool IsExpected(Exception ex) => ex is IOException or InvalidDataException or FormatException
+        or ArgumentException or NotSupportedException or UnauthorizedAccessException or InvalidOperationException
+        or OperationCanceledException;
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>Writes the help of the command the parse stopped in, so a usage error shows the right usage.</summary>
+    private static void WriteUsage(RootCommand root, ParseResult parseResult, TextWriter writer)
+    {
+        var path = new List<string>();
+        for (var result = parseResult.CommandResult; result.Parent is System.CommandLine.Parsing.CommandResult parent; result = parent)
+            path.Insert(0, result.Command.Name);
+        path.Add("--help");
+        root.Parse(path).Invoke(new InvocationConfiguration { Output = writer, Error = writer });
+    }
+
+    private sealed class VersionAction(CliContext context) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            context.Out.WriteLine(VersionInfo.Line);
+            return ExitCodes.Success;
+        }
+    }
+}
