@@ -63,17 +63,17 @@ public static class OsteoMLApp
                 option.Action = new VersionAction(context);
         }
 
-        root.Subcommands.Add(PendingCommand.Create("dicom", "Inspect DICOM files and assemble CT series into HU volumes.", "DICOM layer", context));
-        root.Subcommands.Add(PendingCommand.Create("synth", "Generate the synthetic multi-site QCT cohort.", "Synthetic multi-site QCT cohort", context));
-        root.Subcommands.Add(PendingCommand.Create("models", "Train, export and verify the ONNX segmentation and DenseNet models.", "Backbones", context));
-        root.Subcommands.Add(PendingCommand.Create("train", "Train the BMD and class heads of a screening pipeline.", "The screening pipeline in ML.NET", context));
-        root.Subcommands.Add(PendingCommand.Create("screen", "Screen one CT study: BMD, class, QA flags and image.", "The screening pipeline in ML.NET", context));
-        root.Subcommands.Add(PendingCommand.Create("batch", "Screen every study under a folder, resumably.", "The screening pipeline in ML.NET", context));
-        root.Subcommands.Add(PendingCommand.Create("calibrate", "Fit a per-site calibration profile from local QCT-labelled cases.", "Tuning and site calibration", context));
-        root.Subcommands.Add(PendingCommand.Create("evaluate", "Compute the study's metrics with confidence intervals, plots and a report.", "Evaluation", context));
-        root.Subcommands.Add(PendingCommand.Create("export", "Export Model Builder files and ONNX models.", "Data-scientist surfaces", context));
-        root.Subcommands.Add(PendingCommand.Create("demo", "Run the whole chain on the embedded demo cohort.", "The screening pipeline in ML.NET", context));
-        root.Subcommands.Add(PendingCommand.Create("bench", "Run the side-by-side benchmarks.", "Benchmarks", context));
+        root.Subcommands.Add(DicomCommand.Create(context));
+        root.Subcommands.Add(SynthCommand.Create(context));
+        root.Subcommands.Add(ModelsCommand.Create(context));
+        root.Subcommands.Add(TrainCommand.Create(context));
+        root.Subcommands.Add(ScreenCommand.Create(context));
+        root.Subcommands.Add(BatchCommand.Create(context));
+        root.Subcommands.Add(CalibrateCommand.Create(context));
+        root.Subcommands.Add(EvaluateCommand.Create(context));
+        root.Subcommands.Add(ExportCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
+        root.Subcommands.Add(BenchCommand.Create(context));
         return root;
     }
 
