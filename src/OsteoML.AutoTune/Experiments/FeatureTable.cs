@@ -6,7 +6,7 @@ namespace OsteoML.AutoTune.Experiments;
 /// <summary>Names of the feature table's columns (the pipeline's feature extraction writes these by default).</summary>
 public sealed record FeatureTableColumns
 {
-    /// <summary>Float vector of known size: DenseNet features, ROI measures, reference-tissue HUs.</summary>
+    /// <summary>Float vector, the same length on every row: DenseNet features, ROI measures, reference-tissue HUs.</summary>
     public string Features { get; init; } = "Features";
 
     /// <summary>QCT bone mineral density, mg/cm³ (float or double).</summary>
@@ -69,8 +69,9 @@ public sealed class FeatureTable
         columns ??= new FeatureTableColumns();
         var schema = data.Schema;
         var featureColumn = Require(schema, columns.Features);
-        if (featureColumn.Type is not VectorDataViewType { ItemType: NumberDataViewType itemType, IsKnownSize: true } || itemType.RawType != typeof(float))
-            throw new ArgumentException($"column {columns.Features} must be a float vector of known size (it is {featureColumn.Type}).");
+        // A DataFrame's vector column has no declared size: the constructor checks that every row has the same.
+        if (featureColumn.Type is not VectorDataViewType { ItemType: NumberDataViewType itemType } || itemType.RawType != typeof(float))
+            throw new ArgumentException($"column {columns.Features} must be a float vector (it is {featureColumn.Type}).");
         var bmdColumn = Require(schema, columns.Bmd);
         var groupColumn = Require(schema, columns.Group);
         var classColumn = schema.GetColumnOrNull(columns.Class);
@@ -135,7 +136,9 @@ public sealed class FeatureTable
         {
             Features = Features[r],
             Bmd = Bmd[r],
-            Class = ClassIndex is null ? 0u : (uint)ClassIndex[r] + 1,
+            // LoadFromEnumerable stores a [KeyType] property's value v as raw key v + 1 (raw 0 is "missing"), so
+            // the 0-based class index goes in as is.
+            Class = ClassIndex is null ? 0u : (uint)ClassIndex[r],
         }).ToArray(), schema);
         return ClassIndex is null ? ml.Transforms.DropColumns(nameof(TrainingRow.Class)).Fit(data).Transform(data) : data;
     }

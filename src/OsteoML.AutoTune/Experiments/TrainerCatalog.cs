@@ -98,7 +98,7 @@ public static class TrainerCatalog
         new("OneVersusAllFastTree", HeadTask.ClassMulticlass, TreeSpace(), (ml, p, label, features) =>
             ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
             {
-                FeatureColumnName = features,
+                LabelColumnName = label, FeatureColumnName = features,
                 NumberOfTrees = p.GetInt("trees"), NumberOfLeaves = p.GetInt("leaves"),
                 MinimumExampleCountPerLeaf = p.GetInt("minLeaf"), LearningRate = p.GetDouble("learningRate"),
                 FeatureFraction = p.GetDouble("featureFraction"),
@@ -139,5 +139,5 @@ public static class TrainerCatalog
 
     private static SearchSpace LinearSpace() => new(
         SearchParameter.Float("l1", 1e-6, 1, start: 1e-6, log: true),
-        SearchParameter.Float("l2", 1e-6, 10, start: 0.1, log: true));
+        SearchParameter.Float("l2", 1e-3, 10, start: 0.1, log: true)); // below 1e-3 SDCA crawls for many epochs
 }
