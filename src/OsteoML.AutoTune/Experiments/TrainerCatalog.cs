@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
@@ -18,13 +19,7 @@ public static class TrainerCatalog
     public static IReadOnlyList<TrainerFamily> Regression { get; } =
     [
         new("FastTree", HeadTask.BmdRegression, TreeSpace(), (ml, p, label, features) =>
-            ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
-            {
-                LabelColumnName = label, FeatureColumnName = features,
-                NumberOfTrees = p.GetInt("trees"), NumberOfLeaves = p.GetInt("leaves"),
-                MinimumExampleCountPerLeaf = p.GetInt("minLeaf"), LearningRate = p.GetDouble("learningRate"),
-                FeatureFraction = p.GetDouble("featureFraction"),
-            })),
+            ml.Regression.Trainers.FastTree(BoostedTrees(new FastTreeRegressionTrainer.Options(), p, label, features))),
         new("FastForest", HeadTask.BmdRegression, ForestSpace(), (ml, p, label, features) =>
             ml.Regression.Trainers.FastForest(new FastForestRegressionTrainer.Options
             {
@@ -33,17 +28,8 @@ public static class TrainerCatalog
                 MinimumExampleCountPerLeaf = p.GetInt("minLeaf"), FeatureFraction = p.GetDouble("featureFraction"),
             })),
         new("LightGbm", HeadTask.BmdRegression, LightGbmSpace(), (ml, p, label, features) =>
-            ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
-            {
-                LabelColumnName = label, FeatureColumnName = features,
-                NumberOfIterations = p.GetInt("trees"), NumberOfLeaves = p.GetInt("leaves"),
-                MinimumExampleCountPerLeaf = p.GetInt("minLeaf"), LearningRate = p.GetDouble("learningRate"),
-                Booster = new GradientBooster.Options
-                {
-                    FeatureFraction = p.GetDouble("featureFraction"), L2Regularization = p.GetDouble("l2"),
-                },
-                Silent = true,
-            })),
+            ml.Regression.Trainers.LightGbm(LightGbmOptions<LightGbmRegressionTrainer.Options, float,
+                RegressionPredictionTransformer<LightGbmRegressionModelParameters>, LightGbmRegressionModelParameters>(p, label, features))),
         new("Sdca", HeadTask.BmdRegression, LinearSpace(), (ml, p, label, features) =>
             ml.Transforms.NormalizeMeanVariance(features).Append(ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
             {
@@ -72,17 +58,8 @@ public static class TrainerCatalog
     public static IReadOnlyList<TrainerFamily> Multiclass { get; } =
     [
         new("LightGbm", HeadTask.ClassMulticlass, LightGbmSpace(), (ml, p, label, features) =>
-            ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
-            {
-                LabelColumnName = label, FeatureColumnName = features,
-                NumberOfIterations = p.GetInt("trees"), NumberOfLeaves = p.GetInt("leaves"),
-                MinimumExampleCountPerLeaf = p.GetInt("minLeaf"), LearningRate = p.GetDouble("learningRate"),
-                Booster = new GradientBooster.Options
-                {
-                    FeatureFraction = p.GetDouble("featureFraction"), L2Regularization = p.GetDouble("l2"),
-                },
-                Silent = true,
-            })),
+            ml.MulticlassClassification.Trainers.LightGbm(LightGbmOptions<LightGbmMulticlassTrainer.Options, VBuffer<float>,
+                MulticlassPredictionTransformer<OneVersusAllModelParameters>, OneVersusAllModelParameters>(p, label, features))),
         new("SdcaMaximumEntropy", HeadTask.ClassMulticlass, LinearSpace(), (ml, p, label, features) =>
             ml.Transforms.NormalizeMeanVariance(features).Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
             {
@@ -96,13 +73,9 @@ public static class TrainerCatalog
                 L1Regularization = p.GetSingle("l1"), L2Regularization = p.GetSingle("l2"),
             }))),
         new("OneVersusAllFastTree", HeadTask.ClassMulticlass, TreeSpace(), (ml, p, label, features) =>
-            ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-            {
-                LabelColumnName = label, FeatureColumnName = features,
-                NumberOfTrees = p.GetInt("trees"), NumberOfLeaves = p.GetInt("leaves"),
-                MinimumExampleCountPerLeaf = p.GetInt("minLeaf"), LearningRate = p.GetDouble("learningRate"),
-                FeatureFraction = p.GetDouble("featureFraction"),
-            }), labelColumnName: label)),
+            ml.MulticlassClassification.Trainers.OneVersusAll(
+                ml.BinaryClassification.Trainers.FastTree(BoostedTrees(new FastTreeBinaryTrainer.Options(), p, label, features)),
+                labelColumnName: label)),
     ];
 
     public static IReadOnlyList<TrainerFamily> For(HeadTask task) => task == HeadTask.BmdRegression ? Regression : Multiclass;
@@ -114,6 +87,35 @@ public static class TrainerCatalog
         return names.Select(n => all.FirstOrDefault(f => string.Equals(f.Name, n.Trim(), StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"unknown {task} trainer '{n}': expected one of {string.Join(", ", all.Select(f => f.Name))}.")).ToArray();
     }
+
+    /// <summary>The boosted-tree knobs shared by FastTree's regression and binary trainers.</summary>
+    private static T BoostedTrees<T>(T options, ParameterSet p, string label, string features) where T : BoostedTreeOptions
+    {
+        options.LabelColumnName = label;
+        options.FeatureColumnName = features;
+        options.NumberOfTrees = p.GetInt("trees");
+        options.NumberOfLeaves = p.GetInt("leaves");
+        options.MinimumExampleCountPerLeaf = p.GetInt("minLeaf");
+        options.LearningRate = p.GetDouble("learningRate");
+        options.FeatureFraction = p.GetDouble("featureFraction");
+        return options;
+    }
+
+    /// <summary>LightGBM's options for either task (they share a generic base; the seed comes from the MLContext).</summary>
+    private static TOptions LightGbmOptions<TOptions, TOutput, TTransformer, TModel>(ParameterSet p, string label, string features)
+        where TOptions : LightGbmTrainerBase<TOptions, TOutput, TTransformer, TModel>.OptionsBase, new()
+        where TTransformer : ISingleFeaturePredictionTransformer<TModel>
+        where TModel : class => new()
+    {
+        LabelColumnName = label,
+        FeatureColumnName = features,
+        NumberOfIterations = p.GetInt("trees"),
+        NumberOfLeaves = p.GetInt("leaves"),
+        MinimumExampleCountPerLeaf = p.GetInt("minLeaf"),
+        LearningRate = p.GetDouble("learningRate"),
+        Booster = new GradientBooster.Options { FeatureFraction = p.GetDouble("featureFraction"), L2Regularization = p.GetDouble("l2") },
+        Silent = true,
+    };
 
     // Boosted trees: ML.NET defaults are 100 trees, 20 leaves, 10 per leaf, rate 0.2 (FastTree) / 0.1 (LightGbm).
     private static SearchSpace TreeSpace() => new(

@@ -43,6 +43,13 @@ public abstract class SearchParameter
     public static SearchParameter Choice(string name, IReadOnlyList<object> values, object? start = null) =>
         new ChoiceParameter(name, values, start ?? values[0]);
 
+    private protected static void CheckRange(string name, double min, double max, double start, bool log)
+    {
+        if (!(min < max)) throw new ArgumentException($"parameter {name}: min {min} must be below max {max}.");
+        if (log && min <= 0) throw new ArgumentException($"parameter {name}: a log-scaled range needs min > 0 (got {min}).");
+        if (start < min || start > max) throw new ArgumentException($"parameter {name}: start {start} is outside [{min}, {max}].");
+    }
+
     internal static double ClampUnit(double u) => double.IsNaN(u) ? 0 : Math.Clamp(u, 0, Math.BitDecrement(1.0));
 
     public override string ToString() => Name;
@@ -55,9 +62,7 @@ internal sealed class FloatParameter : SearchParameter
 
     public FloatParameter(string name, double min, double max, double start, bool log) : base(name)
     {
-        if (!(min < max)) throw new ArgumentException($"parameter {name}: min {min} must be below max {max}.");
-        if (log && min <= 0) throw new ArgumentException($"parameter {name}: a log-scaled range needs min > 0 (got {min}).");
-        if (start < min || start > max) throw new ArgumentException($"parameter {name}: start {start} is outside [{min}, {max}].");
+        CheckRange(name, min, max, start, log);
         (_min, _max, _log, Start) = (min, max, log, start);
     }
 
@@ -88,9 +93,7 @@ internal sealed class IntParameter : SearchParameter
 
     public IntParameter(string name, int min, int max, int start, bool log) : base(name)
     {
-        if (!(min < max)) throw new ArgumentException($"parameter {name}: min {min} must be below max {max}.");
-        if (log && min <= 0) throw new ArgumentException($"parameter {name}: a log-scaled range needs min > 0 (got {min}).");
-        if (start < min || start > max) throw new ArgumentException($"parameter {name}: start {start} is outside [{min}, {max}].");
+        CheckRange(name, min, max, start, log);
         (_min, _max, _log, Start) = (min, max, log, start);
     }
 
