@@ -97,7 +97,7 @@ public static class SiteCalibrator
             ResidualSd = residualSd,
             Cases = k,
             CrossValidation = new CalibrationCrossValidation(
-                mae.ToDictionary(e => e.Key.ToString(), e => e.Value), chosen.ToString(), mae[chosen], mae[CalibrationMethod.None],
+                mae.ToDictionary(e => Name(e.Key), e => e.Value), Name(chosen), mae[chosen], mae[CalibrationMethod.None],
                 "simplest method within one standard error of the lowest leave-one-out MAE"),
             CreatedAt = now ?? DateTimeOffset.UtcNow,
             GlobalModel = globalModel,
@@ -123,6 +123,9 @@ public static class SiteCalibrator
                 throw new CalibrationRefusedException($"site '{siteKey}', case {i + 1}: expected 4 finite reference-tissue HUs ({string.Join(", ", ReferenceTissues.Names)}).");
         }
     }
+
+    /// <summary>Methods are named in the JSON as the profile's own enum values are: camelCase.</summary>
+    private static string Name(CalibrationMethod method) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(method.ToString());
 
     private static double UncappedCorrection(BmdCorrection correction, CalibrationCase c)
     {

@@ -29,7 +29,7 @@ public sealed record CalibrationCrossValidation(
 /// <summary>A calibrated prediction for one study, and what produced it.</summary>
 /// <param name="Probabilities">[normal, osteopenia, osteoporosis]; null when no profile applied (keep the class head's).</param>
 /// <param name="Profile">"site-C: Linear, k = 20" — or null when the site has no profile.</param>
-/// <param name="Note">Why no profile applied, when none did.</param>
+/// <param name="Note">Why no profile applied, or what the profile could not use.</param>
 public sealed record CalibratedPrediction(double Bmd, int ClassIndex, IReadOnlyList<double>? Probabilities, string? Profile, string? Note = null)
 {
     public string ClassName => AcrClasses.Names[ClassIndex];
@@ -62,10 +62,21 @@ public sealed record SiteProfile
 
     public string Describe() => $"{SiteKey}: {Correction.Method}, k = {Cases}";
 
+    /// <summary>
+    /// Calibrates one study. When the profile uses tissue terms and the study lacks a usable tissue HU (no aorta
+    /// in the field of view, say), the terms are taken at the site's means — the map without them — and the
+    /// result's note says so, rather than failing the study.
+    /// </summary>
     public CalibratedPrediction Apply(double globalBmd, IReadOnlyList<double>? tissues = null)
     {
+        string? note = null;
+        if (Correction.UsesTissues && (tissues is null || tissues.Count != Correction.TissueMeans.Count || tissues.Any(t => !double.IsFinite(t))))
+        {
+            tissues = Correction.TissueMeans;
+            note = "reference-tissue HUs missing: tissue terms taken at the site's means";
+        }
         var bmd = Correction.Apply(globalBmd, tissues);
-        return new CalibratedPrediction(bmd, Thresholds.Classify(bmd), ClassProbabilities.FromBmd(bmd, ResidualSd, Thresholds), Describe());
+        return new CalibratedPrediction(bmd, Thresholds.Classify(bmd), ClassProbabilities.FromBmd(bmd, ResidualSd, Thresholds), Describe(), note);
     }
 
     private static readonly JsonSerializerOptions Json = new()

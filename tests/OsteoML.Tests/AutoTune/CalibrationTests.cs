@@ -167,6 +167,17 @@ public sealed class CalibrationTests
         }
         Assert.AreEqual(profile.GlobalModel, back.GlobalModel);
         Assert.AreEqual(25, back.Cases);
+
+        // The same with tissue terms; a study without usable tissue HUs is then calibrated at the site's tissue
+        // means, and says so.
+        var tissues = profile with { Correction = BmdCorrectionFit.Fit(CalibrationMethod.ShrinkageWithTissues, cases, 4).Correction };
+        var tissuesBack = SiteProfile.FromJson(tissues.ToJson());
+        Assert.AreEqual(tissues.ToJson(), tissuesBack.ToJson());
+        Assert.AreEqual(tissues.Apply(90, cases[3].Tissues).Bmd, tissuesBack.Apply(90, cases[3].Tissues).Bmd);
+        Assert.AreNotEqual(tissuesBack.Apply(90, cases[3].Tissues).Bmd, tissuesBack.Apply(90, cases[4].Tissues).Bmd);
+        var missing = tissuesBack.Apply(100, null);
+        Assert.AreEqual(tissuesBack.Apply(100, tissuesBack.Correction.TissueMeans).Bmd, missing.Bmd);
+        Assert.AreEqual("reference-tissue HUs missing: tissue terms taken at the site's means", missing.Note);
     }
 
     [TestMethod]
