@@ -117,12 +117,6 @@ public sealed class FeatureTable
         return -1;
     }
 
-    /// <summary>The rows at <paramref name="rows"/>.</summary>
-    public FeatureTable Subset(IReadOnlyList<int> rows) => new(
-        rows.Select(r => Features[r]).ToArray(), rows.Select(r => Bmd[r]).ToArray(),
-        ClassIndex is null ? null : rows.Select(r => ClassIndex[r]).ToArray(),
-        rows.Select(r => Group[r]).ToArray(), Site is null ? null : rows.Select(r => Site[r]).ToArray());
-
     /// <summary>
     /// An IDataView of the given rows (all when null) with the columns the trainers read: <c>Features</c>
     /// (float vector), <c>Bmd</c> (float) and <c>Class</c> (a key over <see cref="ClassNames"/>, when known).

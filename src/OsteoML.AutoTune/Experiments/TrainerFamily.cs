@@ -24,9 +24,5 @@ public sealed record TrainerFamily(
     public IEstimator<ITransformer> Build(MLContext ml, ParameterSet parameters, string labelColumn, string featureColumn = "Features") =>
         Create(ml, parameters, labelColumn, featureColumn);
 
-    /// <summary>The estimator at the family's starting point (its library defaults where the space allows).</summary>
-    public IEstimator<ITransformer> BuildDefault(MLContext ml, string labelColumn, string featureColumn = "Features") =>
-        Create(ml, Space.Decode(Space.StartPoint()), labelColumn, featureColumn);
-
     public override string ToString() => Name;
 }

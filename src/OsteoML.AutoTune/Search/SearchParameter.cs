@@ -135,7 +135,6 @@ internal sealed class ChoiceParameter : SearchParameter
 
     public override object Start { get; }
     public override int? Cardinality => _values.Length;
-    public IReadOnlyList<object> Values => _values;
     public override bool IsUnordered => true;
 
     public override object FromUnit(double u) => _values[Math.Min((int)(ClampUnit(u) * _values.Length), _values.Length - 1)];

@@ -126,8 +126,6 @@ internal sealed class ForestSurrogate
         (_trees, _weights, _bias) = (ensemble.Trees, ensemble.TreeWeights, ensemble.Bias);
     }
 
-    public int TreeCount => _trees.Count;
-
     /// <summary>The fitted ML.NET model (its Score is the forest mean the tests compare against).</summary>
     internal RegressionPredictionTransformer<FastForestRegressionModelParameters>? Model { get; private init; }
 
