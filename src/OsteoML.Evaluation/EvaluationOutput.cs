@@ -51,7 +51,7 @@ public static class EvaluationOutput
         foreach (var subset in result.Subsets.Where(s => s.Key.By.Count <= 1))
         {
             var slug = names.Unique(subset.Key.IsAll ? "all" : $"{subset.Key.By[0].Key}-{subset.Key.By[0].Value}");
-            groups.Add(new(char.ToUpperInvariant(subset.Key.ToString()[0]) + subset.Key.ToString()[1..],
+            groups.Add(new(subset.Key.Title,
             [
                 new Figure($"ROC curves — {subset.Key}", $"plots/roc-{slug}.png", EvaluationPlots.Roc(subset)),
                 new Figure($"Predicted vs reference BMD — {subset.Key}", $"plots/scatter-{slug}.png", EvaluationPlots.PredictedVsReference(subset)),

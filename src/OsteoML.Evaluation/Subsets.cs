@@ -42,6 +42,9 @@ public sealed record SubsetKey(IReadOnlyList<KeyValuePair<string, string>> By)
     /// <summary>"all rows", or "split test", or "split test × site B".</summary>
     public override string ToString() => IsAll ? "all rows" : string.Join(" × ", By.Select(p => $"{p.Key} {p.Value}"));
 
+    /// <summary>The same, capitalized for headings: "All rows", "Split test".</summary>
+    public string Title => char.ToUpperInvariant(ToString()[0]) + ToString()[1..];
+
     /// <summary>
     /// The all-rows subset, then for every non-empty combination of the dimensions (singles first, in the
     /// order given, then pairs, …) one subset per combination of values present, in order of first appearance.

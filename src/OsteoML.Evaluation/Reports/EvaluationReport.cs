@@ -45,7 +45,7 @@ internal static class EvaluationReport
         blocks.Add(new Heading(3, "Confusion matrices (rows: true class, columns: predicted class)"));
         foreach (var s in result.Subsets.Where(s => s.Key.By.Count <= 1))
         {
-            blocks.Add(new Paragraph(Capitalize(s.Key.ToString())));
+            blocks.Add(new Paragraph(s.Key.Title));
             var m = s.Classification.Confusion;
             blocks.Add(new Table(["true \\ predicted", .. m.Classes],
                 m.Classes.Select((c, t) => Cells([c, .. m.Counts[t].Select(Count)])).ToArray()));
@@ -67,7 +67,7 @@ internal static class EvaluationReport
         var notes = Notes(result);
         if (notes.Count > 0)
         {
-            blocks.Add(new Heading(2, "Undefined values"));
+            blocks.Add(new Heading(2, "Undefined values and partial intervals"));
             blocks.Add(new BulletList(notes));
         }
 
@@ -165,6 +165,4 @@ internal static class EvaluationReport
     private static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
 
     private static IReadOnlyList<string> Cells(params string[] cells) => cells;
-
-    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }
