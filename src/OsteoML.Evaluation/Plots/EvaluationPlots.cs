@@ -223,5 +223,10 @@ public static class EvaluationPlots
         return plot;
     }
 
-    private static byte[] Png(Plot plot, int width, int height) => plot.GetImageBytes(width, height, ImageFormat.Png);
+    /// <summary>Renders and releases the plot (it holds native Skia resources).</summary>
+    private static byte[] Png(Plot plot, int width, int height)
+    {
+        using (plot)
+            return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
 }

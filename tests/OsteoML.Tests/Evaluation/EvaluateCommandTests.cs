@@ -242,4 +242,30 @@ public sealed class EvaluateCommandErrorTests
         StringAssert.Contains(File.ReadAllText(Path.Combine(dir, "out", "report.md")), "site B: AUC of osteoporosis undefined (no osteoporosis case)");
         Directory.Delete(dir, recursive: true);
     }
+
+    [TestMethod]
+    public void A_one_row_subset_is_reported_with_what_is_undefined_and_the_rest_goes_on()
+    {
+        var dir = TestPaths.NewTempDirectory();
+        File.WriteAllText(Path.Combine(dir, "p.csv"), """
+            id,split,site,bmd_true,bmd_pred,class_true,p_normal,p_osteopenia,p_osteoporosis
+            P1,test,A,150,145,normal,0.7,0.2,0.1
+            P2,test,A,100,104,osteopenia,0.2,0.6,0.2
+            P3,test,A,60,66,osteoporosis,0.1,0.3,0.6
+            P4,test,Z,140,132,normal,0.6,0.3,0.1
+            """);
+        var run = CliRun.Of("evaluate", "--predictions", Path.Combine(dir, "p.csv"), "--by", "site", "--out", Path.Combine(dir, "out"), "--bootstrap", "20");
+        Assert.AreEqual(ExitCodes.Success, run.ExitCode, run.Error);
+        var siteZ = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "out", "metrics.json")))!["subsets"]!.AsArray()
+            .Single(s => s!["by"]!.ToJsonString() == """{"site":"Z"}""")!;
+        Assert.AreEqual(1, siteZ["n"]!.GetValue<int>());
+        Assert.AreEqual(1.0, siteZ["classification"]!["accuracy"]!.GetValue<double>());
+        Assert.IsNull(siteZ["classification"]!["auc"]!["mean"], "one row has no negatives for any class");
+        Assert.IsNull(siteZ["regression"]!["r2"]);
+        Assert.IsNull(siteZ["regression"]!["pearsonR"]);
+        Assert.IsNull(siteZ["regression"]!["baLoaLow"]);
+        Assert.AreEqual(-8.0, siteZ["regression"]!["baBias"]!.GetValue<double>());
+        Assert.IsTrue(File.Exists(Path.Combine(dir, "out", "plots", "scatter-site-z.png")));
+        Directory.Delete(dir, recursive: true);
+    }
 }
