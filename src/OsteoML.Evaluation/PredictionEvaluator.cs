@@ -26,8 +26,8 @@ public sealed record SubsetEvaluation(
     public override string ToString() => $"{Key}: n = {N}, {Patients} patients{Environment.NewLine}{Classification}{Regression}";
 }
 
-/// <summary>Every subset's metrics, and the options that produced them.</summary>
-public sealed record EvaluationResult(IReadOnlyList<SubsetEvaluation> Subsets, EvaluationOptions Options, string Source)
+/// <summary>Every subset's metrics, the options that produced them, and where the predictions came from.</summary>
+public sealed record EvaluationResult(IReadOnlyList<SubsetEvaluation> Subsets, EvaluationOptions Options, string Source, bool PredictedClassGiven)
 {
     public SubsetEvaluation AllRows => Subsets[0];
 
@@ -49,7 +49,7 @@ public static class PredictionEvaluator
         var subsets = SubsetKey.Enumerate(table.Rows, options.By)
             .Select(s => EvaluateSubset(s.Key, s.Rows, options))
             .ToArray();
-        return new EvaluationResult(subsets, options, table.Source);
+        return new EvaluationResult(subsets, options, table.Source, table.PredictedClassGiven);
     }
 
     private static SubsetEvaluation EvaluateSubset(SubsetKey key, IReadOnlyList<PredictionRow> rows, EvaluationOptions options)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using OsteoML.Evaluation.Plots;
 
 namespace OsteoML.Evaluation.Reports;
 
@@ -19,7 +18,8 @@ internal static class EvaluationReport
         {
             new Heading(1, Title),
             new Paragraph($"Predictions: {result.Source} — {all.N} rows, {all.Patients} patients; " +
-                $"{result.Subsets.Count} subsets (all rows{(options.By.Count > 0 ? ", by " + string.Join(", by ", options.By) + (options.By.Count > 1 ? " and their combinations" : "") : "")})."),
+                $"{result.Subsets.Count} subsets (all rows{(options.By.Count > 0 ? ", by " + string.Join(", by ", options.By) + (options.By.Count > 1 ? " and their combinations" : "") : "")}). " +
+                (result.PredictedClassGiven ? "Predicted class: as given (class_pred)." : "Predicted class: the most probable class (argmax of the probabilities).")),
             new Paragraph(options.Replicates > 0
                 ? $"Intervals in brackets: {options.Level:P0} patient-level bootstrap percentile intervals, B = {options.Replicates}, seed {options.Seed} (patients resampled within each subset)."
                 : "No bootstrap (B = 0): no intervals."),

@@ -131,6 +131,7 @@ public sealed class EvaluateCommandTests
         StringAssert.Contains(md, "| mean AUC | 0.970 |");           // the study's test AUC
         StringAssert.Contains(md, "| 10.257 |");                      // the study's independent MAE
         StringAssert.Contains(md, "macro averages");
+        StringAssert.Contains(md, "Predicted class: the most probable class (argmax of the probabilities).");
         StringAssert.Contains(md, $"B = {Replicates}, seed 7");
         StringAssert.Contains(md, "< 0.001", "tiny p-values are shown as < 0.001");
         var links = Regex.Matches(md, @"!\[[^\]]*\]\((plots/[^)]+\.png)\)").Select(m => m.Groups[1].Value).ToArray();
