@@ -70,8 +70,6 @@ internal sealed class ClassificationSample
         return FromConfusion(classes, counts, aucs);
     }
 
-    public RocCurve Roc(int positive) => ranked[positive].Curve(truth, positive);
-
     /// <summary>All the count-based metrics follow from the confusion matrix; AUCs come from the scores.</summary>
     internal static ClassificationMetrics FromConfusion(IReadOnlyList<string> classes, int[][] counts, double?[] aucs)
     {

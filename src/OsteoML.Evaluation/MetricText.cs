@@ -3,7 +3,7 @@ using System.Globalization;
 namespace OsteoML.Evaluation;
 
 /// <summary>How metric values read in text: 3 significant decimals, "n/a" for undefined, p-values as the study shows them.</summary>
-internal static class MetricText
+public static class MetricText
 {
     public static string Value(double? value, int decimals = 3) =>
         value is { } v ? v.ToString("F" + decimals, CultureInfo.InvariantCulture) : "n/a";

@@ -22,22 +22,17 @@ public static partial class Metrics
         PatientBootstrap? bootstrap = null)
     {
         var sample = new ClassificationSample(truth, probabilities, predicted, classNames);
-        var estimate = sample.Compute(null);
-        if (bootstrap is null)
-            return estimate;
-        bootstrap.EnsureRows(sample.Count);
-        var replicates = bootstrap.Replicate(sample.Compute);
-        return estimate with
+        return WithIntervals(sample.Compute, sample.Count, bootstrap, (estimate, replicates, boot) => estimate with
         {
             Ci = new ClassificationIntervals(
-                Auc: Enumerable.Range(0, estimate.PerClass.Count).Select(c => bootstrap.Interval(replicates, m => m.PerClass[c].Auc)).ToArray(),
-                MeanAuc: bootstrap.Interval(replicates, m => m.MeanAuc),
-                Accuracy: bootstrap.Interval(replicates, m => m.Accuracy),
-                Precision: bootstrap.Interval(replicates, m => m.Precision),
-                Recall: bootstrap.Interval(replicates, m => m.Recall),
-                Specificity: bootstrap.Interval(replicates, m => m.Specificity),
-                F1: bootstrap.Interval(replicates, m => m.F1)),
-        };
+                Auc: Enumerable.Range(0, estimate.PerClass.Count).Select(c => boot.Interval(replicates, m => m.PerClass[c].Auc)).ToArray(),
+                MeanAuc: boot.Interval(replicates, m => m.MeanAuc),
+                Accuracy: boot.Interval(replicates, m => m.Accuracy),
+                Precision: boot.Interval(replicates, m => m.Precision),
+                Recall: boot.Interval(replicates, m => m.Recall),
+                Specificity: boot.Interval(replicates, m => m.Specificity),
+                F1: boot.Interval(replicates, m => m.F1)),
+        });
     }
 
     /// <summary>MAE, RMSE, R², Pearson r and its p-value, Bland–Altman bias and 95 % limits of agreement.</summary>
@@ -50,22 +45,27 @@ public static partial class Metrics
         PatientBootstrap? bootstrap = null)
     {
         var sample = new RegressionSample(reference, predicted);
-        var estimate = sample.Compute(null);
-        if (bootstrap is null)
-            return estimate;
-        bootstrap.EnsureRows(sample.Count);
-        var replicates = bootstrap.Replicate(sample.Compute);
-        return estimate with
+        return WithIntervals(sample.Compute, sample.Count, bootstrap, (estimate, replicates, boot) => estimate with
         {
             Ci = new RegressionIntervals(
-                Mae: bootstrap.Interval(replicates, m => m.Mae),
-                Rmse: bootstrap.Interval(replicates, m => m.Rmse),
-                R2: bootstrap.Interval(replicates, m => m.R2),
-                PearsonR: bootstrap.Interval(replicates, m => m.PearsonR),
-                Bias: bootstrap.Interval(replicates, m => m.Bias),
-                LowerLimitOfAgreement: bootstrap.Interval(replicates, m => m.LowerLimitOfAgreement),
-                UpperLimitOfAgreement: bootstrap.Interval(replicates, m => m.UpperLimitOfAgreement)),
-        };
+                Mae: boot.Interval(replicates, m => m.Mae),
+                Rmse: boot.Interval(replicates, m => m.Rmse),
+                R2: boot.Interval(replicates, m => m.R2),
+                PearsonR: boot.Interval(replicates, m => m.PearsonR),
+                Bias: boot.Interval(replicates, m => m.Bias),
+                LowerLimitOfAgreement: boot.Interval(replicates, m => m.LowerLimitOfAgreement),
+                UpperLimitOfAgreement: boot.Interval(replicates, m => m.UpperLimitOfAgreement)),
+        });
+    }
+
+    /// <summary>The estimate (all rows weigh 1) and, with a bootstrap, the estimate with intervals from the replicates.</summary>
+    private static T WithIntervals<T>(Func<int[]?, T> compute, int rows, PatientBootstrap? bootstrap, Func<T, IReadOnlyList<T>, PatientBootstrap, T> addIntervals)
+    {
+        var estimate = compute(null);
+        if (bootstrap is null)
+            return estimate;
+        bootstrap.EnsureRows(rows);
+        return addIntervals(estimate, bootstrap.Replicate(compute), bootstrap);
     }
 
     /// <summary>Binary ROC AUC (Mann–Whitney, ties count one half); null when either class is absent.</summary>
