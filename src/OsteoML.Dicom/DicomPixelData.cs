@@ -322,11 +322,11 @@ public sealed class DicomPixelData
     public (double Slope, double Intercept) GetRescale(int frame)
     {
         CheckFrame(frame);
-        return RescaleOf(_dataset, frame) ?? (1.0, 0.0);
+        return FindRescale(_dataset, frame) ?? (1.0, 0.0);
     }
 
-    /// <summary>The rescale given for a frame, or null when the dataset gives none.</summary>
-    internal static (double Slope, double Intercept)? RescaleOf(DicomDataset dataset, int frame)
+    /// <summary>The rescale a dataset gives for a frame (functional groups first), or null when it gives none.</summary>
+    public static (double Slope, double Intercept)? FindRescale(DicomDataset dataset, int frame)
     {
         var item = FunctionalGroup(dataset, frame, DicomTag.PixelValueTransformationSequence);
         var source = item ?? dataset;
@@ -335,8 +335,9 @@ public sealed class DicomPixelData
         return null;
     }
 
-    /// <summary>The first item of a functional group macro for a frame: per-frame item first, then the shared one.</summary>
-    internal static DicomDataset? FunctionalGroup(DicomDataset dataset, int frame, DicomTag macro)
+    /// <summary>The item of a functional group macro (e.g. PixelMeasuresSequence) for a frame of an enhanced
+    /// multi-frame image: the per-frame item first, then the shared one; null when neither has it.</summary>
+    public static DicomDataset? FunctionalGroup(DicomDataset dataset, int frame, DicomTag macro)
     {
         if (dataset.TryGetSequence(DicomTag.PerFrameFunctionalGroupsSequence, out var perFrame) && frame < perFrame.Items.Count
             && perFrame.Items[frame].TryGetSequence(macro, out var own) && own.Items.Count > 0)

@@ -138,28 +138,31 @@ public sealed class DicomStack
             var tilt = Math.Acos(Math.Clamp(k.Dot(normal), -1, 1)) * 180 / Math.PI;
             if (tilt > TiltToleranceDegrees)
                 warnings.Add($"gantry tilt {tilt.ToString("0.0", CultureInfo.InvariantCulture)}°: the volume's k axis follows the slice positions, not the normal");
-            CheckSteps(unique.Select(s => s.Distance).ToList(), warnings);
+            if (CheckSteps(unique.Select(s => s.Distance).ToList(), warnings) is { } gap)
+                return new DicomStack(first.StudyInstanceUid, first.SeriesInstanceUid, first.Modality, sortedSlices, warnings,
+                    "slice positions do not form a regular grid: " + gap, null);
         }
         var geometry = new VolumeGeometry(size, new Vec3(spacingX, spacingY, spacingZ), origin, new Direction3(row, column, k));
         return new DicomStack(first.StudyInstanceUid, first.SeriesInstanceUid, first.Modality, sortedSlices, warnings, null, geometry);
     }
 
-    /// <summary>Uneven steps and gaps along the normal (a gap: a step of more than 1.5 times the median).</summary>
-    internal static void CheckSteps(IReadOnlyList<double> distances, List<string> warnings)
+    /// <summary>
+    /// Warns of uneven steps along the normal (the volume then uses the mean step); returns a description of the
+    /// first gap — a step of more than 1.5 times the median, e.g. a missing slice — since no regular grid holds
+    /// such a stack without misplacing slices.
+    /// </summary>
+    internal static string? CheckSteps(IReadOnlyList<double> distances, List<string> warnings)
     {
         if (distances.Count < 3)
-            return;
+            return null;
         var steps = distances.Zip(distances.Skip(1), (a, b) => b - a).ToList();
         var sorted = steps.Order().ToList();
         var median = sorted[sorted.Count / 2];
         var mean = steps.Average();
         if (sorted[^1] - sorted[0] > UnevenSpacingTolerance * mean)
-            warnings.Add($"uneven slice spacing: steps from {Mm(sorted[0])} to {Mm(sorted[^1])} mm (volume uses the mean, {Mm(mean)} mm)");
-        for (var i = 0; i < steps.Count; i++)
-        {
-            if (steps[i] > 1.5 * median)
-                warnings.Add($"gap of {Mm(steps[i])} mm between slices {i} and {i + 1} (median step {Mm(median)} mm)");
-        }
+            warnings.Add($"uneven slice spacing: steps from {Mm(sorted[0])} to {Mm(sorted[^1])} mm (mean {Mm(mean)} mm)");
+        var gap = steps.FindIndex(step => step > 1.5 * median);
+        return gap < 0 ? null : $"gap of {Mm(steps[gap])} mm between slices {gap} and {gap + 1} (median step {Mm(median)} mm)";
     }
 
     private static string Mm(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);

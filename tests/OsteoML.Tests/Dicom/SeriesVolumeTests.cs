@@ -49,10 +49,11 @@ public sealed class SeriesVolumeTests
     }
 
     [TestMethod]
-    public void Uneven_spacing_is_reported()
+    public void A_stack_with_a_gap_is_rejected_and_its_uneven_spacing_reported()
     {
         var stack = DicomSeriesScanner.Scan(TestPaths.Data("reference-dicom", "files", "series", "ct2-gap")).Stacks.Single();
-        Assert.IsNull(stack.RejectionReason);
+        StringAssert.StartsWith(stack.RejectionReason, "slice positions do not form a regular grid: gap of 202.5 mm between slices 0 and 1");
+        Assert.IsNull(stack.Geometry);
         Assert.IsTrue(stack.Warnings.Any(w => w.StartsWith("uneven slice spacing", StringComparison.Ordinal)), string.Join("; ", stack.Warnings));
     }
 
@@ -136,7 +137,7 @@ public sealed class SeriesVolumeTests
         var stack = DicomSeriesScanner.Scan(dir).Stacks.Single();
         Assert.AreEqual(5, stack.Slices.Count);
         Assert.IsTrue(stack.Warnings.Any(w => w.StartsWith("1 duplicate slice position", StringComparison.Ordinal)), string.Join("; ", stack.Warnings));
-        Assert.IsTrue(stack.Warnings.Any(w => w.StartsWith("gap of 5 mm", StringComparison.Ordinal)), string.Join("; ", stack.Warnings));
+        Assert.AreEqual("slice positions do not form a regular grid: gap of 5 mm between slices 0 and 1 (median step 2.5 mm)", stack.RejectionReason); // written feet first: slice 4 is the second lowest
 
         // Gantry tilt: positions shifted along y in proportion to z, orientation unchanged.
         var tiltDir = TestPaths.NewTempDirectory();
