@@ -84,19 +84,12 @@ public sealed class FileByteBuffer : IByteBuffer
     }
 }
 
-/// <summary>Byte order conversion of binary values (big endian files are converted to little endian as they are read).</summary>
+/// <summary>
+/// Byte order conversion of binary values (big endian files are converted to little endian as they are read),
+/// by the VR's value size — pixel data too: OW by 16-bit words whatever BitsAllocated, as dcmtk and GDCM do.
+/// </summary>
 internal static class ByteSwap
 {
-    /// <summary>Big endian pixel data: OW is swapped by BitsAllocated (16, 32 or 64 bits), OF/OD by their size, OB not at all.</summary>
-    public static int PixelDataUnit(DicomDataset dataset, DicomVR vr)
-    {
-        if (vr == DicomVR.OB)
-            return 1;
-        if (vr == DicomVR.OF || vr == DicomVR.OD)
-            return vr.UnitSize;
-        return dataset.GetSingleValueOrDefault<int>(DicomTag.BitsAllocated, 16) switch { 32 => 4, 64 => 8, 8 or 1 => 1, _ => 2 };
-    }
-
     public static void InPlace(Span<byte> data, int unit)
     {
         switch (unit)

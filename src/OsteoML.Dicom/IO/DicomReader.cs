@@ -237,7 +237,7 @@ internal sealed class DicomReader
         }
         if (isPixelData)
         {
-            var swap = syntax.BigEndian ? ByteSwap.PixelDataUnit(dataset, vr) : 1;
+            var swap = syntax.BigEndian ? vr.UnitSize : 1;
             Add(dataset, new DicomElement(tag, vr, _input.Region(_input.Position, length, swap)));
             _input.Skip(length);
             return true;

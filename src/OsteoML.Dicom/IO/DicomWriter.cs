@@ -82,7 +82,7 @@ internal static class DicomWriter
             switch (item)
             {
                 case DicomElement element:
-                    WriteElement(stream, element, explicitVR, bigEndian, dataset);
+                    WriteElement(stream, element, explicitVR, bigEndian);
                     break;
                 case DicomSequence sequence:
                     WriteHeader(stream, sequence.Tag, DicomVR.SQ, UndefinedLength, explicitVR, bigEndian);
@@ -101,7 +101,7 @@ internal static class DicomWriter
         }
     }
 
-    private static void WriteElement(Stream stream, DicomElement element, bool explicitVR, bool bigEndian, DicomDataset? dataset = null)
+    private static void WriteElement(Stream stream, DicomElement element, bool explicitVR, bool bigEndian)
     {
         var length = element.Length;
         var padded = length + (length & 1);
@@ -113,10 +113,7 @@ internal static class DicomWriter
             vr = DicomVR.UN;
         WriteHeader(stream, element.Tag, vr, (uint)padded, explicitVR, bigEndian);
 
-        var swap = !bigEndian ? 1
-            : element.Tag == DicomTag.PixelData && dataset is not null ? ByteSwap.PixelDataUnit(dataset, element.VR)
-            : element.VR == DicomVR.AT ? 2
-            : element.VR.UnitSize;
+        var swap = bigEndian ? element.VR.UnitSize : 1;
         CopyValue(stream, element.Buffer, swap);
         if ((length & 1) == 1)
             stream.WriteByte(element.VR.PaddingByte);
