@@ -63,17 +63,18 @@ internal static class DicomValues
         return values;
     }
 
+    // Each arm boxed on its own: a switch expression would otherwise convert every arm to double.
     private static object ReadBinary(DicomVR vr, ReadOnlySpan<byte> b) => vr.Code switch
     {
-        "US" or "OW" => BinaryPrimitives.ReadUInt16LittleEndian(b),
-        "SS" => BinaryPrimitives.ReadInt16LittleEndian(b),
-        "UL" or "OL" => BinaryPrimitives.ReadUInt32LittleEndian(b),
-        "SL" => BinaryPrimitives.ReadInt32LittleEndian(b),
-        "FL" or "OF" => BinaryPrimitives.ReadSingleLittleEndian(b),
-        "FD" or "OD" => BinaryPrimitives.ReadDoubleLittleEndian(b),
-        "SV" => BinaryPrimitives.ReadInt64LittleEndian(b),
-        "UV" or "OV" => BinaryPrimitives.ReadUInt64LittleEndian(b),
-        _ => b[0], // OB, UN
+        "US" or "OW" => (object)BinaryPrimitives.ReadUInt16LittleEndian(b),
+        "SS" => (object)BinaryPrimitives.ReadInt16LittleEndian(b),
+        "UL" or "OL" => (object)BinaryPrimitives.ReadUInt32LittleEndian(b),
+        "SL" => (object)BinaryPrimitives.ReadInt32LittleEndian(b),
+        "FL" or "OF" => (object)BinaryPrimitives.ReadSingleLittleEndian(b),
+        "FD" or "OD" => (object)BinaryPrimitives.ReadDoubleLittleEndian(b),
+        "SV" => (object)BinaryPrimitives.ReadInt64LittleEndian(b),
+        "UV" or "OV" => (object)BinaryPrimitives.ReadUInt64LittleEndian(b),
+        _ => (object)b[0], // OB, UN
     };
 
     private static T ParseText<T>(DicomElement element, string text)
