@@ -81,6 +81,9 @@ internal static class DicomValues
     {
         if (typeof(T) == typeof(DicomTag))
             return (T)(object)DicomTag.Parse(text);
+        // The common case (DS read as double) without boxing: headers are read in bulk when scanning folders.
+        if (typeof(T) == typeof(double) && double.TryParse(text, NumberStyles.Float, Invariant, out var direct))
+            return System.Runtime.CompilerServices.Unsafe.As<double, T>(ref direct);
         // IS and DS hold decimal text; integers parse exactly, everything else through double.
         if (long.TryParse(text, NumberStyles.Integer, Invariant, out var integer))
             return ConvertTo<T>(element, integer);

@@ -264,12 +264,7 @@ internal sealed class DicomReader
     private bool LooksLikeItem() =>
         _input.PeekUInt16(0, false) == 0xFFFE && _input.PeekUInt16(2, false) == 0xE000;
 
-    private static void Add(DicomDataset dataset, DicomItem item)
-    {
-        // A repeated tag (corrupt file): the first occurrence wins, as in dcmtk.
-        if (!dataset.Contains(item.Tag))
-            dataset.Add(item);
-    }
+    private static void Add(DicomDataset dataset, DicomItem item) => dataset.AddParsed(item);
 
     private DicomSequence ReadSequence(DicomTag tag, Syntax syntax, uint length, int depth)
     {

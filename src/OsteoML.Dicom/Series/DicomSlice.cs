@@ -30,10 +30,11 @@ public sealed record DicomSlice
     public bool HasGeometry => Position is not null && RowDirection is not null && ColumnDirection is not null;
 
     /// <summary>The slices of a dataset: one per frame (enhanced multi-frame: plane position and orientation per frame from the functional groups).</summary>
-    public static IEnumerable<DicomSlice> From(string file, DicomDataset dataset)
+    /// <param name="acquisition">The series' scanner metadata when already known (read once per series when scanning); else read here.</param>
+    public static IEnumerable<DicomSlice> From(string file, DicomDataset dataset, CtAcquisition? acquisition = null)
     {
         var frames = Math.Max(1, dataset.GetSingleValueOrDefault(DicomTag.NumberOfFrames, 1));
-        var acquisition = CtAcquisition.From(dataset);
+        acquisition ??= CtAcquisition.From(dataset);
         var study = dataset.GetStringOrDefault(DicomTag.StudyInstanceUID, "")!;
         var series = dataset.GetStringOrDefault(DicomTag.SeriesInstanceUID, "")!;
         var sop = dataset.GetStringOrDefault(DicomTag.SOPInstanceUID);
