@@ -112,8 +112,8 @@ public sealed class DicomPixelData
 
     /// <summary>
     /// Refuses a frame size the data cannot hold before anything is allocated for it: native data must contain
-    /// every frame; compressed data expands at most 64-fold in RLE and 16-fold in JPEG lossless (one bit per
-    /// 16-bit sample), so a corrupt header cannot make us allocate gigabytes for a small file.
+    /// every frame; compressed data can expand only as far as its codec allows (<see cref="IDicomCodec.MaxDecodedBytes"/>),
+    /// so a corrupt header cannot make us allocate gigabytes for a small file.
     /// </summary>
     private void CheckFrameSize()
     {
@@ -128,8 +128,9 @@ public sealed class DicomPixelData
                     throw new DicomDataException($"native pixel data holds {native.Buffer.Size} bytes; {NumberOfFrames} frame(s) of {Format} need {needed}.");
                 break;
             case DicomFragmentSequence fragments:
+                var codec = DicomCodecRegistry.Get(TransferSyntax);
                 var compressed = fragments.Fragments.Sum(f => f.Size);
-                if (frameBytes > 64 * compressed + (1 << 16))
+                if (frameBytes > codec.MaxDecodedBytes(compressed))
                     throw new DicomDataException($"{compressed} bytes of compressed data cannot hold {NumberOfFrames} frame(s) of {Format}.");
                 break;
         }

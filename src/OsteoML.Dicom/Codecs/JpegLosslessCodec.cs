@@ -16,6 +16,9 @@ public sealed class JpegLosslessCodec(DicomTransferSyntax syntax) : IDicomCodec
     public void Decode(ReadOnlySpan<byte> compressed, DicomPixelFormat format, Span<byte> destination) =>
         new JpegLosslessDecoder(compressed, format).Decode(destination);
 
+    /// <summary>Every sample costs at least one bit of Huffman code, and decodes to at most two bytes.</summary>
+    public long MaxDecodedBytes(long compressedBytes) => 16 * compressedBytes;
+
     public byte[] Encode(ReadOnlySpan<byte> frame, DicomPixelFormat format) =>
         throw new NotSupportedException($"{TransferSyntax.Name}: this library decodes JPEG lossless but does not encode it; write RLE Lossless instead.");
 }
