@@ -140,8 +140,10 @@ internal sealed class DicomReader
             {
                 _input.Skip(4);
                 _input.ReadUInt32(syntax.BigEndian);
-                if (element == 0xE00D)
+                if (element == 0xE00D && depth > 0)
                     return true;
+                if (depth == 0 && element is 0xE00D or 0xE0DD)
+                    continue; // a stray delimiter between top-level elements (some writers leave one): skip it, as dcmtk does
                 throw new DicomDataException($"{_input.Name}: unexpected ({group:X4},{element:X4}) inside a dataset at offset {_input.Position - 8}.");
             }
             if (!ReadElement(dataset, syntax, depth))
