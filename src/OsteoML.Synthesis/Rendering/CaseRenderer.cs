@@ -45,7 +45,7 @@ public static class CaseRenderer
             },
             _ => { });
 
-        return new SyntheticCase(spec, options.Size, hu, labels, formation.NoiseSd);
+        return new SyntheticCase(spec, options.Size, hu, labels, formation.NoiseSd, grid.ThicknessMm);
     }
 
     private static void Accumulate(float[] target, float[] values, float weight)
