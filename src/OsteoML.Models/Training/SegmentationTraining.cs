@@ -1,0 +1,52 @@
+using OsteoML.Models.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OsteoML.Models.Training;
+
+/// <summary>How VB-Net-lite is trained: network shape, the spacing it sees, patches, steps and augmentation.</summary>
+public sealed record SegmentationRecipe
+{
+    public VBNetOptions Network { get; init; } = new();
+    /// <summary>Isotropic voxel size (mm) the network works at; cases are resampled to it.</summary>
+    public double SpacingMm { get; init; } = 2.0;
+    /// <summary>Training patch (D, H, W) in voxels at <see cref="SpacingMm"/>.</summary>
+    public int[] PatchSize { get; init; } = [64, 64, 64];
+    public int BatchSize { get; init; } = 2;
+    public int Steps { get; init; } = 1500;
+    public double LearningRate { get; init; } = 3e-3;
+    public double WeightDecay { get; init; } = 1e-4;
+    public SiteAugmentation Augmentation { get; init; } = new();
+    public HuNormalization Normalization { get; init; } = HuNormalization.Segmentation;
+
+    /// <summary>The recipe of the shipped model.</summary>
+    public static SegmentationRecipe Paper => new();
+
+    /// <summary>A few-second configuration for tests and smoke runs.</summary>
+    public static SegmentationRecipe Tiny => new()
+    {
+        Network = new VBNetOptions { Widths = [4, 8], EncoderBlocks = [1, 1], DecoderBlocks = [1] },
+        PatchSize = [16, 16, 16],
+        Steps = 30,
+        LearningRate = 1e-2,
+    };
+}
+
+/// <summary>Trains VB-Net-lite with Dice + cross-entropy on augmented patches.</summary>
+public static class SegmentationTraining
+{
+    public static TrainingRun Train(VBNetLite network, IReadOnlyList<SegmentationExample> examples, SegmentationRecipe recipe,
+        int seed, IProgress<TrainingStep>? progress = null, CancellationToken cancel = default)
+    {
+        if (examples.Count == 0)
+            throw new ArgumentException("no training cases");
+        var random = new Random(seed);
+        var sampler = new PatchSampler(examples, recipe.PatchSize, recipe.Augmentation, random);
+        return TrainingSchedule.Run(network, recipe.Steps, recipe.LearningRate, recipe.WeightDecay, () =>
+        {
+            var (hu, labels) = sampler.Next(recipe.BatchSize);
+            var input = recipe.Normalization.Apply(recipe.Augmentation.ApplyToHu(hu, random));
+            return SegmentationLoss.Compute(network.forward(input), labels);
+        }, progress, cancel);
+    }
+}
