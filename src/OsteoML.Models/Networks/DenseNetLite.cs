@@ -99,7 +99,7 @@ public sealed class DenseNetLite : nn.Module<Tensor, Tensor>
     public (Tensor Bmd, Tensor ClassLogits) Heads(Tensor features) => (bmdHead.forward(features).squeeze(1), classHead.forward(features));
 
     /// <summary>The feature extractor: <c>crop</c> (1, channels, D, H, W) → <c>features</c> (1, F), fixed shapes as ApplyOnnxModel wants them.</summary>
-    public global::Onnx.ModelProto ExportOnnx(int[] cropSize, string producerVersion, IReadOnlyDictionary<string, string>? metadata = null)
+    public OnnxExport ExportOnnx(int[] cropSize, string producerVersion, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var graph = new OnnxGraphBuilder("densenet_lite");
         var input = graph.AddInput(InputName, [1, Options.InputChannels, cropSize[0], cropSize[1], cropSize[2]]);

@@ -114,7 +114,7 @@ public sealed class VBNetLite : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The inference graph: <c>image</c> (N, 1, D, H, W) normalised HU → <c>probabilities</c> (N, classes, D, H, W).</summary>
-    public global::Onnx.ModelProto ExportOnnx(string producerVersion, IReadOnlyDictionary<string, string>? metadata = null)
+    public OnnxExport ExportOnnx(string producerVersion, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var graph = new OnnxGraphBuilder("vbnet_lite");
         string[] dims = ["batch", "depth", "height", "width"];

@@ -3,6 +3,12 @@ using Onnx;
 
 namespace OsteoML.Models.Onnx;
 
+/// <summary>An exported model and its convolution cost per input voxel (see <see cref="OnnxGraphBuilder.ConvFlopsPerInputVoxel"/>).</summary>
+public sealed record OnnxExport(ModelProto Model, double ConvFlopsPerInputVoxel)
+{
+    public byte[] ToBytes() => Model.ToByteArray();
+}
+
 /// <summary>
 /// Writes an ONNX graph (opset 17, IR version 8) node by node with OnnxSharp's protobuf types. Networks export
 /// themselves through it (<see cref="IOnnxExportable"/>); each method adds one operator and returns the name of
@@ -16,6 +22,15 @@ public sealed class OnnxGraphBuilder
 
     private readonly GraphProto graph;
     private readonly Dictionary<string, int> counters = [];
+    // Voxels of each value per input voxel (1 at the input's resolution, 1/8 after a stride-2 step), for FLOP counting.
+    private readonly Dictionary<string, double> voxelFraction = [];
+
+    /// <summary>
+    /// Convolution FLOPs (2 per multiply–add) per voxel of the graph's spatial input: Σ 2·Cin·Cout·k³ × the layer's
+    /// output voxels per input voxel. Element-wise operators (ReLU, Add, BatchNormalization) are left out; they are
+    /// a few FLOPs per activation, under 1 % here.
+    /// </summary>
+    public double ConvFlopsPerInputVoxel { get; private set; }
 
     public OnnxGraphBuilder(string graphName) => graph = new GraphProto { Name = graphName };
 
@@ -23,6 +38,7 @@ public sealed class OnnxGraphBuilder
     public string AddInput(string name, IReadOnlyList<long?> shape, IReadOnlyList<string>? symbolicNames = null)
     {
         graph.Input.Add(ValueInfo(name, shape, symbolicNames));
+        voxelFraction[name] = 1;
         return name;
     }
 
@@ -58,9 +74,12 @@ public sealed class OnnxGraphBuilder
         List<string> inputs = [input, w];
         if (weights.Bias is not null)
             inputs.Add(Initializer(hint + ".bias", weights.Bias, weights.OutChannels));
-        return Node("Conv", inputs, hint,
+        var output = Node("Conv", inputs, hint,
             Ints("kernel_shape", k, k, k), Ints("strides", stride, stride, stride),
             Ints("pads", padding, padding, padding, padding, padding, padding), Ints("dilations", 1, 1, 1), Int("group", 1));
+        voxelFraction[output] = Fraction(input) / (stride * stride * stride);
+        ConvFlopsPerInputVoxel += 2.0 * weights.InChannels * weights.OutChannels * k * k * k * voxelFraction[output];
+        return output;
     }
 
     /// <summary>ConvTranspose; <paramref name="weights"/> is laid out (in, out, k, k, k) as in PyTorch and ONNX.</summary>
@@ -71,8 +90,12 @@ public sealed class OnnxGraphBuilder
         List<string> inputs = [input, w];
         if (weights.Bias is not null)
             inputs.Add(Initializer(hint + ".bias", weights.Bias, weights.OutChannels));
-        return Node("ConvTranspose", inputs, hint,
+        var output = Node("ConvTranspose", inputs, hint,
             Ints("kernel_shape", k, k, k), Ints("strides", stride, stride, stride), Ints("pads", 0, 0, 0, 0, 0, 0));
+        // Each input voxel scatters a k³ block: Cin·Cout·k³ multiply–adds per input voxel of this layer.
+        ConvFlopsPerInputVoxel += 2.0 * weights.InChannels * weights.OutChannels * k * k * k * Fraction(input);
+        voxelFraction[output] = Fraction(input) * stride * stride * stride;
+        return output;
     }
 
     /// <summary>Inference-mode batch normalisation (running statistics).</summary>
@@ -91,13 +114,17 @@ public sealed class OnnxGraphBuilder
     public string GlobalAveragePool(string input) => Node("GlobalAveragePool", [input], "gap");
     public string Softmax(string input, int axis = 1) => Node("Softmax", [input], "softmax", Int("axis", axis));
 
-    public string AveragePool(string input, int kernel, int stride) =>
-        Node("AveragePool", [input], "avgpool", Ints("kernel_shape", kernel, kernel, kernel), Ints("strides", stride, stride, stride));
+    public string AveragePool(string input, int kernel, int stride)
+    {
+        var output = Node("AveragePool", [input], "avgpool", Ints("kernel_shape", kernel, kernel, kernel), Ints("strides", stride, stride, stride));
+        voxelFraction[output] = Fraction(input) / (stride * stride * stride);
+        return output;
+    }
 
     /// <summary>Drops the trailing spatial axes of a globally pooled tensor: (N, C, 1, 1, 1) → (N, C).</summary>
     public string FlattenToVector(string input) => Node("Flatten", [input], "flatten", Int("axis", 1));
 
-    public ModelProto Build(string producerVersion, string docString, IReadOnlyDictionary<string, string>? metadata = null)
+    public OnnxExport Build(string producerVersion, string docString, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var model = new ModelProto
         {
@@ -110,7 +137,7 @@ public sealed class OnnxGraphBuilder
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
-        return model;
+        return new OnnxExport(model, ConvFlopsPerInputVoxel);
     }
 
     private string Node(string opType, List<string> inputs, string hint, params AttributeProto[] attributes)
@@ -121,8 +148,12 @@ public sealed class OnnxGraphBuilder
         node.Output.Add(output);
         node.Attribute.AddRange(attributes);
         graph.Node.Add(node);
+        if (inputs.Count > 0)
+            voxelFraction[output] = Fraction(inputs[0]);
         return output;
     }
+
+    private double Fraction(string value) => voxelFraction.GetValueOrDefault(value, 0);
 
     private string Unique(string hint)
     {

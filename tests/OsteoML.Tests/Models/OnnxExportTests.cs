@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using OsteoML.Models.Inference;
@@ -30,7 +29,7 @@ public sealed class OnnxExportTests
         var input = torch.randn([2, 1, 16, 24, 8]);
         using var expected = torch.nn.functional.softmax(net.forward(input), 1);
 
-        var actual = RunOnnx(net.ExportOnnx("test").ToByteArray(), VBNetLite.InputName, input);
+        var actual = RunOnnx(net.ExportOnnx("test").ToBytes(), VBNetLite.InputName, input);
         AssertClose(expected, actual);
     }
 
@@ -46,7 +45,7 @@ public sealed class OnnxExportTests
         using var expected = net.forward(input);
         Assert.AreEqual(TinyDenseNet.FeatureCount, (int)expected.shape[1]);
 
-        var actual = RunOnnx(net.ExportOnnx(crop, "test").ToByteArray(), DenseNetLite.InputName, input);
+        var actual = RunOnnx(net.ExportOnnx(crop, "test").ToBytes(), DenseNetLite.InputName, input);
         AssertClose(expected, actual);
     }
 
@@ -57,8 +56,8 @@ public sealed class OnnxExportTests
         using var vbnet = new VBNetLite(TinyVBNet);
         using var densenet = new DenseNetLite(TinyDenseNet);
         var paths = new[] { Path.Combine(dir, "vbnet.onnx"), Path.Combine(dir, "densenet.onnx") };
-        File.WriteAllBytes(paths[0], vbnet.ExportOnnx("test").ToByteArray());
-        File.WriteAllBytes(paths[1], densenet.ExportOnnx([8, 8, 8], "test").ToByteArray());
+        File.WriteAllBytes(paths[0], vbnet.ExportOnnx("test").ToBytes());
+        File.WriteAllBytes(paths[1], densenet.ExportOnnx([8, 8, 8], "test").ToBytes());
         ExternalTool.Python("""
             import sys, onnx
             for p in sys.argv[1:]:

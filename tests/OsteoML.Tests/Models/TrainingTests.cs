@@ -26,7 +26,7 @@ public sealed class TrainingTests
 
         var input = recipe.Normalization.Apply(examples[0].Hu[TensorIndex.Slice(0, 16), TensorIndex.Slice(0, 16), TensorIndex.Slice(0, 16)]).reshape(1, 1, 16, 16, 16);
         using var expected = nn.functional.softmax(net.forward(input), 1);
-        OnnxExportTests.AssertClose(expected, OnnxExportTests.RunOnnx(Google.Protobuf.MessageExtensions.ToByteArray(net.ExportOnnx("test")), VBNetLite.InputName, input));
+        OnnxExportTests.AssertClose(expected, OnnxExportTests.RunOnnx(net.ExportOnnx("test").ToBytes(), VBNetLite.InputName, input));
     }
 
     [TestMethod]
