@@ -41,7 +41,8 @@ public sealed record DenseNetOptions
 }
 
 /// <summary>
-/// DenseNet-lite: a 3D DenseNet-BC (Huang et al. 2017) over the fixed-size crop around L1–L2. A stride-2 stem,
+/// DenseNet-lite: a 3D DenseNet-BC (Huang et al. 2017) over the fixed-size crop around L1–L2. A stride-2
+/// convolution and a 2×2×2 max pooling (DenseNet's own stem, so the dense blocks run at 1/64 of the crop's voxels),
 /// dense blocks whose layers (BN-ReLU-Conv1×1×1-BN-ReLU-Conv3×3×3) each add <see cref="DenseNetOptions.GrowthRate"/>
 /// channels to everything before them, transition layers (BN-ReLU-Conv1×1×1, 2×2×2 average pooling) between
 /// blocks, then BN-ReLU and global average pooling to the feature vector. Two training heads — standardised BMD
@@ -90,7 +91,8 @@ public sealed class DenseNetLite : nn.Module<Tensor, Tensor>
     /// <summary>The feature vector (N, <see cref="DenseNetOptions.FeatureCount"/>) of crops (N, channels, D, H, W).</summary>
     public override Tensor forward(Tensor crop)
     {
-        var x = body.Aggregate(stem.forward(crop), (value, part) => part.forward(value));
+        var stemmed = nn.functional.max_pool3d(stem.forward(crop), [2, 2, 2], [2, 2, 2]);
+        var x = body.Aggregate(stemmed, (value, part) => part.forward(value));
         x = nn.functional.relu(finalNorm.forward(x));
         return nn.functional.adaptive_avg_pool3d(x, 1).flatten(1);
     }
@@ -103,7 +105,8 @@ public sealed class DenseNetLite : nn.Module<Tensor, Tensor>
     {
         var graph = new OnnxGraphBuilder("densenet_lite");
         var input = graph.AddInput(InputName, [1, Options.InputChannels, cropSize[0], cropSize[1], cropSize[2]]);
-        var x = body.Aggregate(stem.ExportOnnx(graph, input), (value, part) => ((IOnnxExportable)part).ExportOnnx(graph, value));
+        var stemmed = graph.MaxPool(stem.ExportOnnx(graph, input), 2, 2);
+        var x = body.Aggregate(stemmed, (value, part) => ((IOnnxExportable)part).ExportOnnx(graph, value));
         x = graph.Relu(graph.BatchNormalization(x, Weights.Of(finalNorm), "final_bn"));
         graph.AddOutput(graph.FlattenToVector(graph.GlobalAveragePool(x)), OutputName, [1, Options.FeatureCount]);
         return graph.Build(producerVersion, "DenseNet-lite L1–L2 feature extractor (OsteoML)", metadata);

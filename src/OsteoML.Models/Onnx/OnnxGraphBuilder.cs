@@ -121,6 +121,13 @@ public sealed class OnnxGraphBuilder
         return output;
     }
 
+    public string MaxPool(string input, int kernel, int stride)
+    {
+        var output = Node("MaxPool", [input], "maxpool", Ints("kernel_shape", kernel, kernel, kernel), Ints("strides", stride, stride, stride));
+        voxelFraction[output] = Fraction(input) / (stride * stride * stride);
+        return output;
+    }
+
     /// <summary>Drops the trailing spatial axes of a globally pooled tensor: (N, C, 1, 1, 1) → (N, C).</summary>
     public string FlattenToVector(string input) => Node("Flatten", [input], "flatten", Int("axis", 1));
 

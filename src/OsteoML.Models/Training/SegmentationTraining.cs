@@ -25,10 +25,10 @@ public sealed record SegmentationRecipe
     /// <summary>A few-second configuration for tests and smoke runs.</summary>
     public static SegmentationRecipe Tiny => new()
     {
-        Network = new VBNetOptions { Widths = [4, 8], EncoderBlocks = [1, 1], DecoderBlocks = [1] },
+        Network = new VBNetOptions { Widths = [8, 16], EncoderBlocks = [1, 1], DecoderBlocks = [1], HeadWidth = 4 },
         PatchSize = [16, 16, 16],
         Steps = 30,
-        LearningRate = 1e-2,
+        LearningRate = 2e-2,
     };
 }
 

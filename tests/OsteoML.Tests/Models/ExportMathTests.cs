@@ -35,16 +35,19 @@ public sealed class ExportMathTests
     [TestMethod]
     public void Conv_flops_per_input_voxel_match_a_hand_count()
     {
-        using var net = new VBNetLite(new VBNetOptions { Widths = [4, 8], EncoderBlocks = [1, 1], DecoderBlocks = [1] });
-        // stem 216 + enc block 248 + down 512/8 + enc block 992/8 + up 512/8 + fuse 64 + dec block 248 + head 32.
-        Assert.AreEqual(1060, net.ExportOnnx("test").ConvFlopsPerInputVoxel, 1e-9);
+        using var net = new VBNetLite(new VBNetOptions { Widths = [4, 8], EncoderBlocks = [1, 1], DecoderBlocks = [1], HeadWidth = 4 });
+        // Per voxel at its own resolution: stem 2·1·4·8 = 64 (at 1/8), block(4) 16 + 216 + 16 = 248 (1/8), down 2·4·8·8 = 512
+        // (1/64), block(8) 64 + 864 + 64 = 992 (1/64), up 2·8·4·8 = 512 per input voxel (1/64), fuse 2·8·4 = 64 (1/8),
+        // block(4) 248 (1/8), head up 2·4·4·8 = 256 per input voxel (1/8), head 1×1 2·5·4 = 40 (1).
+        var expected = 64 / 8.0 + 248 / 8.0 + 512 / 64.0 + 992 / 64.0 + 512 / 64.0 + 64 / 8.0 + 248 / 8.0 + 256 / 8.0 + 40;
+        Assert.AreEqual(expected, net.ExportOnnx("test").ConvFlopsPerInputVoxel, 1e-9);
     }
 
     [TestMethod]
     public void Receptive_field_counts_every_convolution()
     {
-        // stem 3; level 0 block +2 → 5; down +1 → 6 (jump 2); level 1 block +4 → 10; decoder level 0 block +2 → 12.
-        Assert.AreEqual(12, new VBNetOptions { Widths = [4, 8], EncoderBlocks = [1, 1], DecoderBlocks = [1] }.ReceptiveFieldVoxels);
+        // stem 2 (jump 2); level 0 block +4 → 6; down +2 → 8 (jump 4); level 1 block +8 → 16; decoder level 0 block +4 → 20.
+        Assert.AreEqual(20, new VBNetOptions { Widths = [4, 8], EncoderBlocks = [1, 1], DecoderBlocks = [1] }.ReceptiveFieldVoxels);
     }
 
     [TestMethod]
