@@ -31,9 +31,10 @@ public sealed class DenseNetExample(string id, Tensor crop, double bmdMgCm3) : I
 public sealed record DenseNetRecipe
 {
     public DenseNetOptions Network { get; init; } = new();
-    public double SpacingMm { get; init; } = 1.5;
-    /// <summary>The crop (D, H, W) the exported network takes, centred midway between the L1 and L2 trabecular centroids.</summary>
-    public int[] CropSize { get; init; } = [64, 48, 48];
+    public double SpacingMm { get; init; } = 2.0;
+    /// <summary>The crop (D, H, W) the exported network takes, centred midway between the L1 and L2 trabecular centroids:
+    /// 96 × 80 × 80 mm holds both bodies, their discs and the nearby psoas and aorta.</summary>
+    public int[] CropSize { get; init; } = [48, 40, 40];
     /// <summary>Extra voxels per side kept around training crops for translation jitter.</summary>
     public int Margin { get; init; } = 4;
     public int BatchSize { get; init; } = 8;

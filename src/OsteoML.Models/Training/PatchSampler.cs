@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace OsteoML.Models.Training;
 
-/// <summary>A training volume in the model's frame and spacing: HU (D, H, W) float and class labels (D, H, W) uint8.</summary>
+/// <summary>A training volume in the model's frame and spacing: HU (D, H, W, float or int16) and class labels (D, H, W) uint8.</summary>
 public sealed class SegmentationExample(string id, Tensor hu, Tensor classes) : IDisposable
 {
     public string Id { get; } = id;
@@ -49,7 +49,7 @@ public sealed class PatchSampler(IReadOnlyList<SegmentationExample> examples, in
             }
             var zoom = 1 + SiteAugmentation.Uniform(random, augmentation.SpacingJitter);
             var extent = patchSize.Select(p => (long)Math.Max(4, Math.Round(p * zoom))).ToArray();
-            var patchHu = Cut(example.Hu, centre, extent, -1000f);
+            var patchHu = Cut(example.Hu, centre, extent, -1000f).to(ScalarType.Float32);
             var patchLabels = Cut(example.Classes, centre, extent, 0);
             var size = patchSize.Select(p => (long)p).ToArray();
             patchHu = VolumeTensors.Resize(patchHu, size);

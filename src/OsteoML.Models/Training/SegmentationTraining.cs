@@ -8,7 +8,8 @@ namespace OsteoML.Models.Training;
 public sealed record SegmentationRecipe
 {
     public VBNetOptions Network { get; init; } = new();
-    /// <summary>Isotropic voxel size (mm) the network works at; cases are resampled to it.</summary>
+    /// <summary>Isotropic voxel size (mm) the network takes; cases are resampled to it. 2 mm: the synthesis renders
+    /// training cases on a 2 mm grid, and a vertebral body's cancellous core is still ≈ 15 voxels across.</summary>
     public double SpacingMm { get; init; } = 2.0;
     /// <summary>Training patch (D, H, W) in voxels at <see cref="SpacingMm"/>.</summary>
     public int[] PatchSize { get; init; } = [64, 64, 64];
