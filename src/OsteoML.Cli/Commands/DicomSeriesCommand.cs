@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using OsteoML.Dicom.Series;
+using Spectre.Console;
+
+namespace OsteoML.Cli.Commands;
+
+/// <summary>
+/// <c>osteoml dicom series [--json] DIR</c>: the image stacks of a folder tree, each loaded as an HU volume, with
+/// geometry, HU range, warnings and scanner metadata; rejected stacks with their reasons; files that failed.
+/// Exit code 3 when some files failed (unreadable, or pixels that would not decode).
+/// </summary>
+internal static class DicomSeriesCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var dir = new Argument<string>("dir") { Description = "Folder to scan (recursively)." };
+        var json = new Option<bool>("--json") { Description = "One JSON object per stack (and per failed file) per line." };
+        var command = new Command("series", "Group a folder's DICOM images into studies, series and stacks, and load each stack as a volume of Hounsfield units.")
+        {
+            dir, json,
+        };
+        command.SetAction(parseResult => Run(parseResult.GetValue(dir)!, parseResult.GetValue(json), context));
+        return command;
+    }
+
+    private static int Run(string dir, bool json, CliContext context)
+    {
+        var scan = DicomSeriesScanner.Scan(dir);
+        var failed = scan.FailedFiles.Count;
+        var table = new Table().AddColumns("series", "modality", "slices", "size", "spacing (mm)", "HU min/mean/max", "warnings / rejection");
+        foreach (var stack in scan.Stacks)
+        {
+            (float Min, float Max, double Mean)? hu = null;
+            string? rejection = stack.RejectionReason;
+            if (rejection is null)
+            {
+                try
+                {
+                    hu = Statistics(stack.LoadVolume().Hu.Voxels);
+                }
+                catch (Exception ex) when (ex is IOException or FormatException or NotSupportedException)
+                {
+                    rejection = "pixel data could not be read: " + ex.Message;
+                    failed++;
+                }
+            }
+            if (json)
+                context.Out.WriteLine(StackJson(stack, hu, rejection));
+            else
+                table.AddRow(Markup.Escape(stack.SeriesInstanceUid), Markup.Escape(stack.Modality), stack.Slices.Count.ToString(CultureInfo.InvariantCulture),
+                    stack.Geometry?.Size.ToString() ?? "", stack.Geometry is { } g ? $"{F(g.Spacing.X)}×{F(g.Spacing.Y)}×{F(g.Spacing.Z)}" : "",
+                    hu is { } h ? $"{F(h.Min)} / {F(h.Mean)} / {F(h.Max)}" : "",
+                    rejection is not null ? "[red]rejected: " + Markup.Escape(rejection) + "[/]" : Markup.Escape(string.Join("; ", stack.Warnings)));
+        }
+        foreach (var failure in scan.FailedFiles)
+        {
+            if (json)
+                context.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string> { ["file"] = failure.File, ["error"] = failure.Reason }));
+            else
+                table.AddRow("[red]" + Markup.Escape(failure.File) + "[/]", "", "", "", "", "", "[red]" + Markup.Escape(failure.Reason) + "[/]");
+        }
+        if (!json)
+        {
+            context.Console.Write(table);
+            context.Out.WriteLine($"{scan.FilesScanned} files: {scan.Stacks.Count} stacks ({scan.Rejected.Count()} rejected), {scan.NonImageFiles} not images, {scan.FailedFiles.Count} failed.");
+        }
+        return failed > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+    }
+
+    private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static (float Min, float Max, double Mean) Statistics(float[] voxels)
+    {
+        float min = float.MaxValue, max = float.MinValue;
+        double sum = 0;
+        foreach (var v in voxels)
+        {
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+            sum += v;
+        }
+        return (min, max, sum / voxels.Length);
+    }
+
+    private static string StackJson(DicomStack stack, (float Min, float Max, double Mean)? hu, string? rejection)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("studyInstanceUid", stack.StudyInstanceUid);
+            w.WriteString("seriesInstanceUid", stack.SeriesInstanceUid);
+            w.WriteString("modality", stack.Modality);
+            w.WriteNumber("slices", stack.Slices.Count);
+            if (stack.Geometry is { } g)
+            {
+                Array(w, "size", g.Size.X, g.Size.Y, g.Size.Z);
+                Array(w, "spacing", g.Spacing.X, g.Spacing.Y, g.Spacing.Z);
+                Array(w, "origin", g.Origin.X, g.Origin.Y, g.Origin.Z);
+                // Row-major 3×3 matrix whose columns are the i, j, k axes (SimpleITK's GetDirection order).
+                var d = g.Direction;
+                Array(w, "direction", d.I.X, d.J.X, d.K.X, d.I.Y, d.J.Y, d.K.Y, d.I.Z, d.J.Z, d.K.Z);
+            }
+            else
+            {
+                foreach (var name in new[] { "size", "spacing", "origin", "direction" })
+                    w.WriteNull(name);
+            }
+            Nullable(w, "huMin", hu?.Min);
+            Nullable(w, "huMax", hu?.Max);
+            Nullable(w, "huMean", hu?.Mean);
+            w.WriteStartArray("warnings");
+            foreach (var warning in stack.Warnings)
+                w.WriteStringValue(warning);
+            w.WriteEndArray();
+            if (rejection is not null)
+                w.WriteString("rejected", rejection);
+            var a = stack.Acquisition;
+            w.WriteString("manufacturer", a.Manufacturer);
+            w.WriteString("manufacturerModelName", a.ManufacturerModelName);
+            w.WriteString("institutionName", a.InstitutionName);
+            w.WriteString("stationName", a.StationName);
+            w.WriteString("deviceSerialNumber", a.DeviceSerialNumber);
+            Nullable(w, "kvp", a.KVP);
+            w.WriteString("convolutionKernel", a.ConvolutionKernel);
+            Nullable(w, "sliceThickness", a.SliceThickness);
+            w.WriteString("contrastBolusAgent", a.ContrastBolusAgent);
+            w.WriteStartArray("imageType");
+            foreach (var value in a.ImageType)
+                w.WriteStringValue(value);
+            w.WriteEndArray();
+            w.WriteString("bodyPartExamined", a.BodyPartExamined);
+            w.WriteString("patientAge", a.PatientAge);
+            w.WriteString("patientSex", a.PatientSex);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Array(Utf8JsonWriter w, string name, params double[] values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+            w.WriteNumberValue(v + 0.0); // no "-0"
+        w.WriteEndArray();
+    }
+
+    private static void Nullable(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v)
+            w.WriteNumber(name, v);
+        else
+            w.WriteNull(name);
+    }
+}

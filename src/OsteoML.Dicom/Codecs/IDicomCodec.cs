@@ -1,0 +1,80 @@
+namespace OsteoML.Dicom.Codecs;
+
+/// <summary>
+/// The layout of one frame (Image Pixel module, PS3.3 §C.7.6.3): what a codec needs to decode or encode it.
+/// Native frames are little endian with samples interleaved (colour-by-pixel).
+/// </summary>
+public readonly record struct DicomPixelFormat(int Rows, int Columns, int SamplesPerPixel, int BitsAllocated, int BitsStored, int PixelRepresentation)
+{
+    public int BytesPerSample => (BitsAllocated + 7) / 8;
+    public long PixelCount => (long)Rows * Columns;
+    /// <summary>Bytes of a decoded frame (BitsAllocated 1 is unpacked to one byte per pixel).</summary>
+    public long FrameBytes => PixelCount * SamplesPerPixel * BytesPerSample;
+    public bool IsSigned => PixelRepresentation == 1;
+
+    public override string ToString() => $"{Columns}×{Rows}, {SamplesPerPixel} sample(s), {BitsStored}/{BitsAllocated} bits, {(IsSigned ? "signed" : "unsigned")}";
+}
+
+/// <summary>
+/// A pixel data codec for one transfer syntax (fo-dicom's IDicomCodec): decodes one frame's compressed bytes
+/// (its fragments joined) into a native frame, and encodes a native frame.
+/// </summary>
+public interface IDicomCodec
+{
+    DicomTransferSyntax TransferSyntax { get; }
+
+    /// <summary>Decodes into <paramref name="destination"/> (exactly <see cref="DicomPixelFormat.FrameBytes"/> long).</summary>
+    /// <exception cref="DicomDataException">the compressed data is corrupt or does not match the format.</exception>
+    void Decode(ReadOnlySpan<byte> compressed, DicomPixelFormat format, Span<byte> destination);
+
+    /// <summary>Encodes one native frame; an even-length result (padded where the syntax allows).</summary>
+    /// <exception cref="NotSupportedException">this codec only decodes.</exception>
+    byte[] Encode(ReadOnlySpan<byte> frame, DicomPixelFormat format);
+}
+
+/// <summary>The codecs by transfer syntax UID; native syntaxes need none.</summary>
+public static class DicomCodecRegistry
+{
+    private static readonly Dictionary<string, IDicomCodec> Codecs = new(StringComparer.Ordinal)
+    {
+        [DicomTransferSyntax.RLELossless.UID] = new RleCodec(),
+        [DicomTransferSyntax.JPEGLossless.UID] = new JpegLosslessCodec(DicomTransferSyntax.JPEGLossless),
+        [DicomTransferSyntax.JPEGLosslessSV1.UID] = new JpegLosslessCodec(DicomTransferSyntax.JPEGLosslessSV1),
+        [DicomTransferSyntax.EncapsulatedUncompressedExplicitVRLittleEndian.UID] = new EncapsulatedUncompressedCodec(),
+    };
+
+    public static IDicomCodec? Find(DicomTransferSyntax syntax)
+    {
+        lock (Codecs)
+            return Codecs.GetValueOrDefault(syntax.UID);
+    }
+
+    /// <summary>The codec, or an error that names the syntax when there is none.</summary>
+    public static IDicomCodec Get(DicomTransferSyntax syntax) =>
+        Find(syntax) ?? throw new NotSupportedException(
+            $"pixel data in transfer syntax {syntax.UID} ({syntax.Name}) cannot be decoded: no codec for it (supported: " +
+            "native, Deflated, Big Endian, RLE Lossless, JPEG Lossless Process 14 and SV1).");
+
+    /// <summary>Adds or replaces the codec of its syntax (for codecs outside this library).</summary>
+    public static void Register(IDicomCodec codec)
+    {
+        lock (Codecs)
+            Codecs[codec.TransferSyntax.UID] = codec;
+    }
+}
+
+/// <summary>1.2.840.10008.1.2.1.98: native frames, one per fragment.</summary>
+internal sealed class EncapsulatedUncompressedCodec : IDicomCodec
+{
+    public DicomTransferSyntax TransferSyntax => DicomTransferSyntax.EncapsulatedUncompressedExplicitVRLittleEndian;
+
+    public void Decode(ReadOnlySpan<byte> compressed, DicomPixelFormat format, Span<byte> destination)
+    {
+        if (compressed.Length < destination.Length)
+            throw new DicomDataException($"encapsulated uncompressed frame has {compressed.Length} bytes, {destination.Length} expected for {format}.");
+        compressed[..destination.Length].CopyTo(destination);
+    }
+
+    public byte[] Encode(ReadOnlySpan<byte> frame, DicomPixelFormat format) =>
+        (frame.Length & 1) == 0 ? frame.ToArray() : [.. frame, 0];
+}

@@ -1,0 +1,352 @@
+using System.IO.Compression;
+
+namespace OsteoML.Dicom.IO;
+
+/// <summary>What to read of a file.</summary>
+public sealed record DicomReadOptions
+{
+    public static readonly DicomReadOptions Default = new();
+
+    /// <summary>Stop at the pixel data element: the header only, for fast scans (the file reports <see cref="DicomFile.HasPixelData"/>).</summary>
+    public bool StopAtPixelData { get; init; }
+
+    /// <summary>Largest inflated size accepted for a deflated dataset, against decompression bombs.</summary>
+    public long MaxInflatedBytes { get; init; } = 1L << 31;
+}
+
+/// <summary>
+/// Parses Part 10 files and bare datasets (PS3.10 §7, PS3.5 §7): preamble and file meta (or their absence,
+/// with the syntax found by inspection), explicit and implicit VR, both byte orders, deflate, defined and
+/// undefined lengths, nested sequences, UN with undefined length as implicit VR sequence (CP-246), and
+/// encapsulated pixel data whose fragments stay in the file.
+/// </summary>
+internal sealed class DicomReader
+{
+    private const uint UndefinedLength = 0xFFFFFFFF;
+    private const int MaxDepth = 64;
+
+    private readonly DicomReadOptions _options;
+    private DicomInput _input;
+
+    private DicomReader(DicomInput input, DicomReadOptions options)
+    {
+        _input = input;
+        _options = options;
+    }
+
+    private readonly record struct Syntax(bool Explicit, bool BigEndian);
+
+    public sealed record Result(DicomDataset Meta, DicomDataset Dataset, DicomTransferSyntax TransferSyntax, bool StoppedAtPixelData);
+
+    public static Result Read(DicomInput input, DicomReadOptions options)
+    {
+        var reader = new DicomReader(input, options);
+        return reader.ReadFile();
+    }
+
+    private bool _stoppedAtPixelData;
+
+    private Result ReadFile()
+    {
+        var meta = new DicomDataset();
+        if (_input.Length >= 132 && IsDicm(128))
+            _input.Skip(132);
+        else if (_input.Length >= 4 && IsDicm(0))
+            _input.Skip(4);
+        if (_input.Remaining >= 8 && _input.PeekUInt16(0, false) == 0x0002)
+            ReadMeta(meta);
+
+        DicomTransferSyntax syntax;
+        if (meta.TryGetString(DicomTag.TransferSyntaxUID, out var uid) && uid.Length > 0)
+            syntax = DicomTransferSyntax.Lookup(uid);
+        else
+            syntax = Detect();
+
+        if (syntax.IsDeflated)
+            _input = Inflate();
+
+        var dataset = new DicomDataset { InternalTransferSyntax = syntax };
+        if (_input.Remaining > 0)
+            ReadItems(dataset, new Syntax(syntax.IsExplicitVR, syntax.IsBigEndian), end: -1, depth: 0);
+        return new Result(meta, dataset, syntax, _stoppedAtPixelData);
+    }
+
+    private bool IsDicm(int offset) =>
+        _input.PeekByte(offset) == 'D' && _input.PeekByte(offset + 1) == 'I' && _input.PeekByte(offset + 2) == 'C' && _input.PeekByte(offset + 3) == 'M';
+
+    /// <summary>Group 0002 is always explicit VR little endian (PS3.10 §7.1); it ends where the next group starts.</summary>
+    private void ReadMeta(DicomDataset meta)
+    {
+        var syntax = new Syntax(true, false);
+        while (_input.Remaining >= 8 && _input.PeekUInt16(0, false) == 0x0002)
+            ReadElement(meta, syntax, depth: 0);
+    }
+
+    /// <summary>No transfer syntax given: look at the first element (PS3.5 §10 allows only these three for bare datasets).</summary>
+    private DicomTransferSyntax Detect()
+    {
+        if (_input.Remaining < 8)
+            return DicomTransferSyntax.ImplicitVRLittleEndian;
+        var littleGroup = _input.PeekUInt16(0, false);
+        var bigGroup = _input.PeekUInt16(0, true);
+        var isExplicit = DicomVR.TryGet(_input.PeekByte(4), _input.PeekByte(5)) is not null;
+        if (bigGroup < littleGroup && bigGroup <= 0x0008 && isExplicit)
+            return DicomTransferSyntax.ExplicitVRBigEndian;
+        return isExplicit ? DicomTransferSyntax.ExplicitVRLittleEndian : DicomTransferSyntax.ImplicitVRLittleEndian;
+    }
+
+    private DicomInput Inflate()
+    {
+        using var compressed = _input.RestAsStream();
+        using var inflater = new DeflateStream(compressed, CompressionMode.Decompress);
+        var output = new MemoryStream();
+        var chunk = new byte[81920];
+        try
+        {
+            int n;
+            while ((n = inflater.Read(chunk)) > 0)
+            {
+                if (output.Length + n > _options.MaxInflatedBytes || output.Length + n > Array.MaxLength)
+                    throw new DicomDataException($"{_input.Name}: the deflated dataset inflates past {_options.MaxInflatedBytes} bytes.");
+                output.Write(chunk, 0, n);
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new DicomDataException($"{_input.Name}: the deflated dataset is corrupt ({ex.Message}).", ex);
+        }
+        var name = _input.Name;
+        _input.Dispose();
+        return DicomInput.FromMemory(output.GetBuffer(), (int)output.Length, name + " (inflated)");
+    }
+
+    /// <summary>Reads elements into <paramref name="dataset"/> until <paramref name="end"/> or, when -1, an item delimiter or the end of input.</summary>
+    /// <returns>True when an item delimitation item ended the list.</returns>
+    private bool ReadItems(DicomDataset dataset, Syntax syntax, long end, int depth)
+    {
+        if (depth > MaxDepth)
+            throw new DicomDataException($"{_input.Name}: sequences nested deeper than {MaxDepth} levels at offset {_input.Position}.");
+        while (end < 0 ? _input.Remaining > 0 : _input.Position < end)
+        {
+            if (_input.Remaining < 8)
+            {
+                if (depth == 0)
+                    return false; // trailing bytes after the last element: some writers pad; nothing to read there
+                throw _input.Truncated(8);
+            }
+            var group = _input.PeekUInt16(0, syntax.BigEndian);
+            var element = _input.PeekUInt16(2, syntax.BigEndian);
+            if (group == 0xFFFE)
+            {
+                _input.Skip(4);
+                _input.ReadUInt32(syntax.BigEndian);
+                if (element == 0xE00D)
+                    return true;
+                throw new DicomDataException($"{_input.Name}: unexpected ({group:X4},{element:X4}) inside a dataset at offset {_input.Position - 8}.");
+            }
+            if (!ReadElement(dataset, syntax, depth))
+                return false;
+        }
+        return false;
+    }
+
+    /// <returns>False when reading stops here (at the pixel data, when asked to).</returns>
+    private bool ReadElement(DicomDataset dataset, Syntax syntax, int depth)
+    {
+        var start = _input.Position;
+        var tag = new DicomTag(_input.ReadUInt16(syntax.BigEndian), _input.ReadUInt16(syntax.BigEndian));
+        DicomVR vr;
+        uint length;
+        var elementIsExplicit = false;
+        if (syntax.Explicit && DicomVR.TryGet(_input.PeekByte(0), _input.PeekByte(1)) is { } explicitVR)
+        {
+            elementIsExplicit = true;
+            vr = explicitVR;
+            _input.Skip(2);
+            if (vr.HasLongHeader)
+            {
+                _input.Skip(2);
+                length = _input.ReadUInt32(syntax.BigEndian);
+            }
+            else
+            {
+                length = _input.ReadUInt16(syntax.BigEndian);
+            }
+        }
+        else
+        {
+            // Implicit VR, or an element without a valid VR in an explicit stream (read as implicit, like dcmtk).
+            vr = DicomDictionary.ImplicitVR(tag);
+            length = _input.ReadUInt32(syntax.BigEndian);
+            // "US or SS" elements (pixel value ranges, LUT descriptors) follow PixelRepresentation (PS3.3 §C.7.6.3.1).
+            if (vr == DicomVR.US && DicomDictionary.Lookup(tag)?.ValueRepresentations.Contains(DicomVR.SS) == true
+                && dataset.GetSingleValueOrDefault(DicomTag.PixelRepresentation, 0) == 1)
+                vr = DicomVR.SS;
+        }
+
+        // UN for a tag the dictionary knows (a converter that lost the VR): read it with the registered VR, as
+        // pydicom does; its bytes are implicit VR little endian (PS3.5 §6.2.2).
+        var unFromImplicit = false;
+        if (elementIsExplicit && vr == DicomVR.UN && !tag.IsPrivate && length != UndefinedLength
+            && DicomDictionary.Lookup(tag) is { } known && known.ValueRepresentation != DicomVR.UN)
+        {
+            vr = known.ValueRepresentation;
+            unFromImplicit = true;
+        }
+
+        var isPixelData = depth == 0 && tag.Group == 0x7FE0 && tag.Element is 0x0010 or 0x0008 or 0x0009;
+        if (isPixelData && _options.StopAtPixelData)
+        {
+            _stoppedAtPixelData = true;
+            return false;
+        }
+
+        if (length == UndefinedLength)
+        {
+            DicomItem item;
+            if (vr == DicomVR.SQ)
+                item = ReadSequence(tag, syntax, UndefinedLength, depth);
+            else if (vr == DicomVR.UN || !elementIsExplicit && !isPixelData)
+                // CP-246: UN (or an unknown implicit element) with undefined length is a sequence in implicit VR little endian.
+                item = ReadSequence(tag, new Syntax(false, false), UndefinedLength, depth);
+            else if (tag.Group == 0x7FE0)
+                item = ReadFragments(tag, vr == DicomVR.OW ? DicomVR.OB : vr, syntax);
+            else
+                throw new DicomDataException($"{_input.Name}: {tag} {vr} has undefined length, which only SQ, UN and pixel data may have (offset {start}).");
+            Add(dataset, item);
+            return true;
+        }
+
+        if (length > _input.Remaining)
+        {
+            if (isPixelData)
+            {
+                // Keep the header readable; reading the pixels reports the truncation.
+                Add(dataset, new DicomElement(tag, vr, new MissingByteBuffer(length,
+                    $"{_input.Name}: pixel data {tag} declares {length} bytes but the file has {_input.Remaining} left (truncated file)")));
+                _input.Skip(_input.Remaining);
+                return false;
+            }
+            throw new DicomDataException($"{_input.Name}: {DescribeTag(tag)} {vr} declares {length} bytes at offset {start} but only {_input.Remaining} are left (truncated or corrupt file).");
+        }
+
+        if (vr == DicomVR.SQ)
+        {
+            Add(dataset, ReadSequence(tag, unFromImplicit ? new Syntax(false, false) : syntax, length, depth));
+            return true;
+        }
+        if (isPixelData)
+        {
+            var swap = syntax.BigEndian ? vr.UnitSize : 1;
+            Add(dataset, new DicomElement(tag, vr, _input.Region(_input.Position, length, swap)));
+            _input.Skip(length);
+            return true;
+        }
+        if (vr == DicomVR.UN && length >= 8 && LooksLikeItem())
+        {
+            // An implicit VR private sequence, or UN that was SQ: read it as one if it parses, else keep the bytes.
+            var position = _input.Position;
+            try
+            {
+                Add(dataset, ReadSequence(tag, new Syntax(false, false), length, depth));
+                return true;
+            }
+            catch (DicomDataException)
+            {
+                _input.Seek(position);
+            }
+        }
+        var value = syntax.BigEndian && !unFromImplicit && vr.UnitSize > 1 ? _input.TakeSwapped((int)length, vr.UnitSize) : _input.Take((int)length);
+        Add(dataset, new DicomElement(tag, vr, value));
+        return true;
+    }
+
+    private bool LooksLikeItem() =>
+        _input.PeekUInt16(0, false) == 0xFFFE && _input.PeekUInt16(2, false) == 0xE000;
+
+    private static void Add(DicomDataset dataset, DicomItem item)
+    {
+        // A repeated tag (corrupt file): the first occurrence wins, as in dcmtk.
+        if (!dataset.Contains(item.Tag))
+            dataset.Add(item);
+    }
+
+    private DicomSequence ReadSequence(DicomTag tag, Syntax syntax, uint length, int depth)
+    {
+        var sequence = new DicomSequence(tag);
+        var end = length == UndefinedLength ? -1 : _input.Position + length;
+        while (end < 0 || _input.Position < end)
+        {
+            var itemStart = _input.Position;
+            var group = _input.ReadUInt16(syntax.BigEndian);
+            var element = _input.ReadUInt16(syntax.BigEndian);
+            var itemLength = _input.ReadUInt32(syntax.BigEndian);
+            if (group == 0xFFFE && element == 0xE0DD)
+                break;
+            if (group != 0xFFFE || element != 0xE000)
+                throw new DicomDataException($"{_input.Name}: sequence {DescribeTag(tag)} holds ({group:X4},{element:X4}) at offset {itemStart} where an item was expected.");
+            var item = new DicomDataset();
+            if (itemLength == UndefinedLength)
+            {
+                if (!ReadItems(item, syntax, -1, depth + 1))
+                    throw new DicomDataException($"{_input.Name}: item of sequence {DescribeTag(tag)} starting at offset {itemStart} is not delimited before the end of the data.");
+            }
+            else
+            {
+                if (itemLength > _input.Remaining || (end >= 0 && _input.Position + itemLength > end))
+                    throw new DicomDataException($"{_input.Name}: item of sequence {DescribeTag(tag)} at offset {itemStart} declares {itemLength} bytes, more than its sequence or file holds.");
+                ReadItems(item, syntax, _input.Position + itemLength, depth + 1);
+            }
+            sequence.Items.Add(item);
+        }
+        if (end >= 0 && _input.Position != end)
+            throw new DicomDataException($"{_input.Name}: sequence {DescribeTag(tag)} overruns its declared length of {length} bytes.");
+        return sequence;
+    }
+
+    /// <summary>Encapsulated pixel data: the offset table item, then one item per fragment, then the sequence delimiter.</summary>
+    private DicomFragmentSequence ReadFragments(DicomTag tag, DicomVR vr, Syntax syntax)
+    {
+        uint[] offsets = [];
+        var fragments = new List<IByteBuffer>();
+        var first = true;
+        while (true)
+        {
+            var at = _input.Position;
+            _input.Ensure(8, readAhead: 8);
+            var group = _input.ReadUInt16(syntax.BigEndian);
+            var element = _input.ReadUInt16(syntax.BigEndian);
+            var length = _input.ReadUInt32(syntax.BigEndian);
+            if (group == 0xFFFE && element == 0xE0DD)
+                break;
+            if (group != 0xFFFE || element != 0xE000)
+                throw new DicomDataException($"{_input.Name}: encapsulated pixel data holds ({group:X4},{element:X4}) at offset {at} where a fragment item was expected.");
+            if (length == UndefinedLength || length > _input.Remaining)
+                throw new DicomDataException($"{_input.Name}: fragment at offset {at} declares {length:X8} bytes but {_input.Remaining} are left (truncated or corrupt file).");
+            if (first)
+            {
+                var table = _input.Take((int)length).Span;
+                offsets = new uint[table.Length / 4];
+                for (var i = 0; i < offsets.Length; i++)
+                    offsets[i] = syntax.BigEndian
+                        ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(table[(4 * i)..])
+                        : System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(table[(4 * i)..]);
+                first = false;
+                continue;
+            }
+            fragments.Add(_input.Region(_input.Position, length, 1));
+            _input.Skip(length);
+        }
+        return new DicomFragmentSequence(tag, vr, offsets, fragments);
+    }
+
+    private static string DescribeTag(DicomTag tag) => tag.Keyword is { } k ? $"{k} {tag}" : tag.ToString();
+}
+
+/// <summary>A value the file promised but does not hold (truncated file): reading it fails with the reason.</summary>
+internal sealed class MissingByteBuffer(long size, string reason) : IByteBuffer
+{
+    public long Size => size;
+    public ReadOnlyMemory<byte> Data => throw new DicomDataException(reason);
+    public void CopyTo(long offset, Span<byte> destination) => throw new DicomDataException(reason);
+}

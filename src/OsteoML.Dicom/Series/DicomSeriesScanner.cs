@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using OsteoML.Dicom.IO;
+
+namespace OsteoML.Dicom.Series;
+
+/// <summary>A file the scan could not use, and why.</summary>
+public sealed record DicomScanFailure(string File, string Reason);
+
+/// <summary>What a folder holds: stacks ready to load, stacks rejected with reasons, and files that failed.</summary>
+public sealed record DicomScanResult(
+    IReadOnlyList<DicomStack> Stacks,
+    IReadOnlyList<DicomScanFailure> FailedFiles,
+    int FilesScanned,
+    int NonImageFiles)
+{
+    public IEnumerable<DicomStack> Accepted => Stacks.Where(s => s.RejectionReason is null);
+    public IEnumerable<DicomStack> Rejected => Stacks.Where(s => s.RejectionReason is not null);
+}
+
+/// <summary>
+/// Finds the image stacks in a folder tree: reads every file's header (not its pixels), skips DICOMDIR and
+/// files that are not DICOM images, groups slices by study and series, then splits each series into stacks of
+/// one orientation (<see cref="DicomStack.Assemble"/>).
+/// </summary>
+public static class DicomSeriesScanner
+{
+    public static DicomScanResult Scan(string directory)
+    {
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"{directory}: no such folder.");
+        var files = Directory.EnumerateFiles(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true })
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return ScanFiles(files);
+    }
+
+    public static DicomScanResult ScanFiles(IReadOnlyList<string> files)
+    {
+        var slices = new ConcurrentBag<DicomSlice>();
+        var failures = new ConcurrentBag<DicomScanFailure>();
+        var nonImage = 0;
+        var options = new DicomReadOptions { StopAtPixelData = true };
+        Parallel.ForEach(files, file =>
+        {
+            try
+            {
+                if (string.Equals(Path.GetFileName(file), "DICOMDIR", StringComparison.OrdinalIgnoreCase))
+                {
+                    Interlocked.Increment(ref nonImage);
+                    return;
+                }
+                var dicom = DicomFile.Open(file, options);
+                var dataset = dicom.Dataset;
+                var sopClass = dataset.GetStringOrDefault(DicomTag.SOPClassUID) ?? dicom.FileMetaInfo.GetStringOrDefault(DicomTag.MediaStorageSOPClassUID);
+                if (!dicom.HasPixelData || sopClass == DicomUID.MediaStorageDirectoryStorage || !dataset.Contains(DicomTag.SeriesInstanceUID))
+                {
+                    Interlocked.Increment(ref nonImage);
+                    return;
+                }
+                foreach (var slice in DicomSlice.From(file, dataset))
+                    slices.Add(slice);
+            }
+            catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException or ArgumentException)
+            {
+                // Not DICOM at all (no preamble, not parseable) counts as non-image; a DICOM file that breaks is a failure.
+                if (ex is DicomDataException && !LooksLikeDicom(file))
+                    Interlocked.Increment(ref nonImage);
+                else
+                    failures.Add(new DicomScanFailure(file, ex.Message));
+            }
+        });
+
+        var stacks = slices
+            .GroupBy(s => (s.StudyInstanceUid, s.SeriesInstanceUid))
+            .OrderBy(g => g.Key.StudyInstanceUid, StringComparer.Ordinal).ThenBy(g => g.Key.SeriesInstanceUid, StringComparer.Ordinal)
+            .SelectMany(g => DicomStack.Assemble(g.ToList()))
+            .ToList();
+        return new DicomScanResult(stacks, failures.OrderBy(f => f.File, StringComparer.Ordinal).ToList(), files.Count, nonImage);
+    }
+
+    private static bool LooksLikeDicom(string file)
+    {
+        try
+        {
+            return DicomFile.HasDicomPrefix(file);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}

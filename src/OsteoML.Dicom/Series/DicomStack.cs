@@ -1,0 +1,214 @@
+using System.Globalization;
+using OsteoML.Imaging;
+
+namespace OsteoML.Dicom.Series;
+
+/// <summary>
+/// Slices of one series that share orientation and grid, ordered by position along the slice normal (never by
+/// InstanceNumber or file name), with the geometry of the volume they make and what is odd about them.
+/// A rejected stack has a <see cref="RejectionReason"/> and no geometry.
+/// </summary>
+public sealed class DicomStack
+{
+    /// <summary>Positions closer than this along the normal are the same slice (mm).</summary>
+    public const double DuplicateToleranceMm = 0.01;
+    /// <summary>Orientations whose axes differ by less than this angle are one orientation.</summary>
+    public const double OrientationToleranceDegrees = 0.1;
+    /// <summary>Slice steps within this fraction of the mean are even.</summary>
+    public const double UnevenSpacingTolerance = 0.05;
+    /// <summary>A stacking direction this far from the normal is gantry tilt.</summary>
+    public const double TiltToleranceDegrees = 0.5;
+
+    private DicomStack(string study, string series, string modality, IReadOnlyList<DicomSlice> slices, IReadOnlyList<string> warnings,
+        string? rejection, VolumeGeometry? geometry)
+    {
+        StudyInstanceUid = study;
+        SeriesInstanceUid = series;
+        Modality = modality;
+        Slices = slices;
+        Warnings = warnings;
+        RejectionReason = rejection;
+        Geometry = geometry;
+    }
+
+    public string StudyInstanceUid { get; }
+    public string SeriesInstanceUid { get; }
+    public string Modality { get; }
+    /// <summary>In volume order (increasing position along the stacking direction).</summary>
+    public IReadOnlyList<DicomSlice> Slices { get; }
+    public IReadOnlyList<string> Warnings { get; }
+    public string? RejectionReason { get; }
+    /// <summary>Grid of the volume (origin = first slice's ImagePositionPatient; spacing from positions); null when rejected.</summary>
+    public VolumeGeometry? Geometry { get; }
+    public CtAcquisition Acquisition => Slices[0].Acquisition;
+
+    /// <summary>Splits the slices of one series into stacks by orientation and checks each (see the class remarks).</summary>
+    public static IEnumerable<DicomStack> Assemble(IReadOnlyList<DicomSlice> seriesSlices)
+    {
+        var first = seriesSlices[0];
+        DicomStack Reject(IReadOnlyList<DicomSlice> slices, string reason, IReadOnlyList<string>? warnings = null) =>
+            new(first.StudyInstanceUid, first.SeriesInstanceUid, first.Modality, slices, warnings ?? [], reason, null);
+
+        var withoutGeometry = seriesSlices.Where(s => !s.HasGeometry).ToList();
+        if (withoutGeometry.Count > 0)
+            yield return Reject(withoutGeometry, $"{withoutGeometry.Count} image(s) without ImagePositionPatient/ImageOrientationPatient cannot be placed in a volume");
+
+        var groups = GroupByOrientation(seriesSlices.Where(s => s.HasGeometry).ToList());
+        foreach (var group in groups)
+        {
+            var warnings = new List<string>();
+            if (groups.Count > 1)
+                warnings.Add($"series has {groups.Count} orientations; split into separate stacks");
+            yield return Check(group, warnings, Reject);
+        }
+    }
+
+    private static List<List<DicomSlice>> GroupByOrientation(List<DicomSlice> slices)
+    {
+        var cosTolerance = Math.Cos(OrientationToleranceDegrees * Math.PI / 180);
+        var groups = new List<List<DicomSlice>>();
+        foreach (var slice in slices)
+        {
+            var group = groups.FirstOrDefault(g =>
+                g[0].RowDirection!.Value.Normalized().Dot(slice.RowDirection!.Value.Normalized()) > cosTolerance
+                && g[0].ColumnDirection!.Value.Normalized().Dot(slice.ColumnDirection!.Value.Normalized()) > cosTolerance);
+            if (group is null)
+                groups.Add([slice]);
+            else
+                group.Add(slice);
+        }
+        return groups;
+    }
+
+    private static DicomStack Check(List<DicomSlice> slices, List<string> warnings, Func<IReadOnlyList<DicomSlice>, string, IReadOnlyList<string>?, DicomStack> reject)
+    {
+        var first = slices[0];
+        var sizes = slices.Select(s => (s.Columns, s.Rows)).Distinct().ToList();
+        if (sizes.Count > 1)
+            return reject(slices, "inconsistent rows/columns: " + string.Join(", ", sizes.Select(s => $"{s.Columns}×{s.Rows}")), warnings);
+        if (first.SamplesPerPixel != 1)
+            return reject(slices, $"SamplesPerPixel {first.SamplesPerPixel}: not a greyscale image", warnings);
+        var spacings = slices.Select(s => s.PixelSpacing).Distinct().ToList();
+        if (spacings.Any(s => s is null))
+            return reject(slices, "PixelSpacing (0028,0030) is missing", warnings);
+        if (spacings.Count > 1)
+            return reject(slices, "inconsistent PixelSpacing: " + string.Join(", ", spacings.Select(s => Mm(s!.Value.Y) + "\\" + Mm(s.Value.X))), warnings);
+        if (!string.Equals(first.Modality, "CT", StringComparison.Ordinal))
+            warnings.Add($"modality {(first.Modality.Length == 0 ? "missing" : first.Modality)}: values are rescaled stored values, not Hounsfield units");
+
+        var row = first.RowDirection!.Value.Normalized();
+        var column = first.ColumnDirection!.Value.Normalized();
+        var normal = row.Cross(column);
+        var ordered = slices
+            .Select(s => (Slice: s, Distance: s.Position!.Value.Dot(normal)))
+            .OrderBy(s => s.Distance)
+            .ThenBy(s => s.Slice.InstanceNumber ?? int.MaxValue)
+            .ThenBy(s => s.Slice.File, StringComparer.Ordinal)
+            .ToList();
+
+        var unique = new List<(DicomSlice Slice, double Distance)>();
+        var duplicates = 0;
+        foreach (var s in ordered)
+        {
+            if (unique.Count > 0 && Math.Abs(s.Distance - unique[^1].Distance) < DuplicateToleranceMm)
+                duplicates++;
+            else
+                unique.Add(s);
+        }
+        if (duplicates > 0)
+            warnings.Add($"{duplicates} duplicate slice position(s) dropped (kept the lowest InstanceNumber)");
+
+        var (spacingX, spacingY) = first.PixelSpacing!.Value;
+        var sortedSlices = unique.Select(s => s.Slice).ToList();
+        var size = new Size3(first.Columns, first.Rows, sortedSlices.Count);
+        var origin = sortedSlices[0].Position!.Value;
+        Vec3 k;
+        double spacingZ;
+        if (sortedSlices.Count == 1)
+        {
+            k = normal;
+            spacingZ = first.SpacingBetweenSlices ?? first.SliceThickness ?? 1.0;
+            warnings.Add($"single slice: z spacing {Mm(spacingZ)} mm from {(first.SpacingBetweenSlices is not null ? "SpacingBetweenSlices" : first.SliceThickness is not null ? "SliceThickness" : "a default")}");
+        }
+        else
+        {
+            var span = sortedSlices[^1].Position!.Value - origin;
+            spacingZ = span.Length / (sortedSlices.Count - 1);
+            k = span.Normalized();
+            var tilt = Math.Acos(Math.Clamp(k.Dot(normal), -1, 1)) * 180 / Math.PI;
+            if (tilt > TiltToleranceDegrees)
+                warnings.Add($"gantry tilt {tilt.ToString("0.0", CultureInfo.InvariantCulture)}°: the volume's k axis follows the slice positions, not the normal");
+            if (CheckSteps(unique.Select(s => s.Distance).ToList(), warnings) is { } gap)
+                return new DicomStack(first.StudyInstanceUid, first.SeriesInstanceUid, first.Modality, sortedSlices, warnings,
+                    "slice positions do not form a regular grid: " + gap, null);
+        }
+        var geometry = new VolumeGeometry(size, new Vec3(spacingX, spacingY, spacingZ), origin, new Direction3(row, column, k));
+        return new DicomStack(first.StudyInstanceUid, first.SeriesInstanceUid, first.Modality, sortedSlices, warnings, null, geometry);
+    }
+
+    /// <summary>
+    /// Warns of uneven steps along the normal (the volume then uses the mean step); returns a description of the
+    /// first gap — a step of more than 1.5 times the median, e.g. a missing slice — since no regular grid holds
+    /// such a stack without misplacing slices.
+    /// </summary>
+    internal static string? CheckSteps(IReadOnlyList<double> distances, List<string> warnings)
+    {
+        if (distances.Count < 3)
+            return null;
+        var steps = distances.Zip(distances.Skip(1), (a, b) => b - a).ToList();
+        var sorted = steps.Order().ToList();
+        var median = sorted[sorted.Count / 2];
+        var mean = steps.Average();
+        if (sorted[^1] - sorted[0] > UnevenSpacingTolerance * mean)
+            warnings.Add($"uneven slice spacing: steps from {Mm(sorted[0])} to {Mm(sorted[^1])} mm (mean {Mm(mean)} mm)");
+        var gap = steps.FindIndex(step => step > 1.5 * median);
+        return gap < 0 ? null : $"gap of {Mm(steps[gap])} mm between slices {gap} and {gap + 1} (median step {Mm(median)} mm)";
+    }
+
+    private static string Mm(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>Reads the pixels of every slice into a volume of rescaled values (HU for CT), slices in parallel.</summary>
+    public CtVolume LoadVolume()
+    {
+        if (RejectionReason is not null || Geometry is null)
+            throw new InvalidOperationException($"stack {SeriesInstanceUid} was rejected: {RejectionReason}");
+        var geometry = Geometry;
+        var voxels = GC.AllocateUninitializedArray<float>(checked((int)geometry.Size.Count));
+        var sliceSize = geometry.Size.X * geometry.Size.Y;
+        Parallel.For(0, Slices.Count, z =>
+        {
+            var slice = Slices[z];
+            try
+            {
+                var file = DicomFile.Open(slice.File);
+                var pixels = DicomPixelData.Create(file.Dataset);
+                pixels.ReadRescaledFrame(slice.Frame, voxels.AsSpan(z * sliceSize, sliceSize));
+            }
+            catch (Exception ex) when (ex is IOException or FormatException or NotSupportedException)
+            {
+                throw new DicomDataException($"{slice.File}: {ex.Message}", ex);
+            }
+        });
+        return new CtVolume(new Volume<float>(geometry, voxels), this);
+    }
+}
+
+/// <summary>A CT series as a volume of Hounsfield units with where it came from.</summary>
+public sealed record CtVolume(Volume<float> Hu, DicomStack Stack)
+{
+    public string StudyInstanceUid => Stack.StudyInstanceUid;
+    public string SeriesInstanceUid => Stack.SeriesInstanceUid;
+    public string Modality => Stack.Modality;
+    public CtAcquisition Acquisition => Stack.Acquisition;
+    public IReadOnlyList<string> Warnings => Stack.Warnings;
+
+    /// <summary>Scans a folder and loads its one accepted stack (or the one with the most slices), for callers that expect one series.</summary>
+    public static CtVolume Load(string directory)
+    {
+        var scan = DicomSeriesScanner.Scan(directory);
+        var stack = scan.Accepted.MaxBy(s => s.Slices.Count)
+                    ?? throw new DicomDataException($"{directory}: no usable image stack ({scan.FilesScanned} files, {scan.FailedFiles.Count} failed, "
+                                                    + $"{scan.Rejected.Count()} stacks rejected{(scan.Rejected.FirstOrDefault() is { } r ? ": " + r.RejectionReason : "")}).");
+        return stack.LoadVolume();
+    }
+}

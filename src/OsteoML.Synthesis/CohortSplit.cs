@@ -1,0 +1,31 @@
+namespace OsteoML.Synthesis;
+
+/// <summary>Which part of a cohort a case belongs to: training and test come from the internal hospital,
+/// independent cases from hospitals and scanners never seen in training.</summary>
+public enum CohortSplit
+{
+    Train,
+    Test,
+    Independent,
+}
+
+public static class CohortSplits
+{
+    /// <summary>The manifest spelling: train, test, independent.</summary>
+    public static string Name(this CohortSplit split) => split.ToString().ToLowerInvariant();
+
+    public static CohortSplit Parse(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "train" => CohortSplit.Train,
+        "test" => CohortSplit.Test,
+        "independent" => CohortSplit.Independent,
+        _ => throw new FormatException($"Unknown split '{text}'; expected train, test or independent."),
+    };
+}
+
+/// <summary>Output grid: the scanner's own 512×512 grid, or a coarser one for fast training.</summary>
+public enum RenderSize
+{
+    Reduced,
+    Full,
+}

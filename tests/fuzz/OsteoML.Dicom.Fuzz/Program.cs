@@ -1,0 +1,72 @@
+using OsteoML.Dicom;
+using OsteoML.Dicom.Codecs;
+using SharpFuzz;
+
+namespace OsteoML.Dicom.Fuzz;
+
+/// <summary>
+/// One fuzz input = one file's bytes: parse it, walk every element's value, decode every frame. The clear errors
+/// of the library (<see cref="DicomDataException"/>, <see cref="NotSupportedException"/>, <see cref="FormatException"/>)
+/// are fine; any other exception, a hang or a crash is a finding.
+/// With a file argument it runs that one input outside AFL (how crashers are replayed).
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0)
+        {
+            foreach (var path in args)
+            {
+                using var stream = File.OpenRead(path);
+                Run(stream);
+            }
+            return;
+        }
+        Fuzzer.OutOfProcess.Run(Run);
+    }
+
+    public static void Run(Stream input)
+    {
+        try
+        {
+            var file = DicomFile.Open(input);
+            Walk(file.Dataset);
+            if (file.Dataset.Contains(DicomTag.PixelData))
+            {
+                var pixels = DicomPixelData.Create(file.Dataset);
+                // Bound the work per input: corrupt headers may claim huge images.
+                if (pixels.Format.FrameBytes * Math.Min(pixels.NumberOfFrames, 4) > 64L << 20)
+                    return;
+                for (var f = 0; f < Math.Min(pixels.NumberOfFrames, 4); f++)
+                {
+                    pixels.GetStoredValues(f);
+                    pixels.GetRescale(f);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is DicomDataException or NotSupportedException or FormatException)
+        {
+        }
+    }
+
+    private static void Walk(DicomDataset dataset)
+    {
+        foreach (var item in dataset)
+        {
+            switch (item)
+            {
+                case DicomSequence sequence:
+                    foreach (var child in sequence.Items)
+                        Walk(child);
+                    break;
+                case DicomElement element when element.VR.IsString:
+                    dataset.GetString(element.Tag);
+                    break;
+                case DicomElement element when element.VR.IsBinaryNumber && element.Length < 1 << 20:
+                    dataset.GetValues<double>(element.Tag);
+                    break;
+            }
+        }
+    }
+}
