@@ -23,10 +23,10 @@ public sealed record BackboneTrainingOptions
     public required string OutputDirectory { get; init; }
     /// <summary>Optimisation steps; null takes the recipe's.</summary>
     public int? Steps { get; init; }
-    /// <summary>Use at most this many training cases (in cohort order); null uses the whole train split.</summary>
+    /// <summary>Use at most this many training cases (in cohort order); null takes the recipe's.</summary>
     public int? TrainCases { get; init; }
     /// <summary>Validation cases per site on the test and independent splits (cohort order); 0 skips validation.</summary>
-    public int ValidationCasesPerSite { get; init; } = 20;
+    public int ValidationCasesPerSite { get; init; } = 10;
     /// <summary>The tiny recipes, for smoke runs and tests.</summary>
     public bool Tiny { get; init; }
     public int Threads { get; init; } = Math.Min(Environment.ProcessorCount, 2);
@@ -57,7 +57,7 @@ public static class BackboneTraining
         if (options.Steps is { } steps)
             recipe = recipe with { Steps = steps };
         var clock = Stopwatch.StartNew();
-        var examples = TrainCases(cohort, options)
+        var examples = TrainCases(cohort, options.TrainCases ?? recipe.MaxTrainCases)
             .Select(c => SyntheticCases.SegmentationExample(c, recipe))
             .ToList();
         log($"rendered and prepared {examples.Count} training cases in {clock.Elapsed.TotalMinutes:F1} min");
@@ -72,7 +72,7 @@ public static class BackboneTraining
         if (options.ValidationCasesPerSite > 0)
         {
             using var session = OnnxRuntimeSessions.Open(bytes, options.Threads);
-            var segmenter = new SlidingWindowSegmenter(session, recipe.PatchSize, padValue: recipe.Normalization.Apply(-1000f));
+            var segmenter = new SlidingWindowSegmenter(session, recipe.InferencePatchSize, recipe.InferenceOverlap, padValue: recipe.Normalization.Apply(-1000f));
             foreach (var split in new[] { CohortSplit.Test, CohortSplit.Independent })
             {
                 var results = ValidationCases(cohort, split, options)
@@ -94,7 +94,7 @@ public static class BackboneTraining
         if (options.Steps is { } steps)
             recipe = recipe with { Steps = steps };
         var clock = Stopwatch.StartNew();
-        var examples = TrainCases(cohort, options)
+        var examples = TrainCases(cohort, options.TrainCases ?? recipe.MaxTrainCases)
             .Select(c => SyntheticCases.DenseNetExample(c, recipe))
             .OfType<DenseNetExample>()
             .ToList();
@@ -130,10 +130,10 @@ public static class BackboneTraining
         return ModelPackage.Write(options.OutputDirectory, export.ToBytes(), card);
     }
 
-    private static IEnumerable<SyntheticCase> TrainCases(SyntheticCohort cohort, BackboneTrainingOptions options)
+    private static IEnumerable<SyntheticCase> TrainCases(SyntheticCohort cohort, int? limit)
     {
         var cases = cohort.Generate(CohortSplit.Train, RenderOptions.Reduced);
-        return options.TrainCases is { } n ? cases.Take(n) : cases;
+        return limit is { } n ? cases.Take(n) : cases;
     }
 
     /// <summary>The first cases of each site in cohort order, at most <see cref="BackboneTrainingOptions.ValidationCasesPerSite"/> per site.</summary>

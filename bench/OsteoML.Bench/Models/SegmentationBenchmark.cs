@@ -35,14 +35,14 @@ public class SegmentationBenchmark
         torch.set_num_threads(2);
         var directory = Path.Combine(RepositoryRoot(), "models", ModelPackage.VBNetName);
         var card = ModelCard.Read(Path.Combine(directory, ModelCard.FileName));
-        recipe = SegmentationRecipe.Paper with { SpacingMm = card.Preprocessing.SpacingMm[0], PatchSize = card.Preprocessing.PatchSize };
+        recipe = SegmentationRecipe.Paper with { SpacingMm = card.Preprocessing.SpacingMm[0], InferencePatchSize = card.Preprocessing.PatchSize };
         session = OnnxRuntimeSessions.Open(Path.Combine(directory, card.File), threads: 2);
-        segmenter = new SlidingWindowSegmenter(session, recipe.PatchSize, padValue: recipe.Normalization.Apply(-1000f));
+        segmenter = new SlidingWindowSegmenter(session, recipe.InferencePatchSize, recipe.InferenceOverlap, padValue: recipe.Normalization.Apply(-1000f));
         var cohort = SyntheticCohort.Create("paper", 42);
         var index = cohort.CasesIn(CohortSplit.Test).First(c => c.Coverage.CoversL1AndL2).Index;
         fullCase = cohort.Render(index, RenderOptions.Full);
         Preprocess();
-        var windows = Enumerable.Range(0, 3).Select(a => SlidingWindowSegmenter.Starts(Math.Max(size[a], recipe.PatchSize[a]), recipe.PatchSize[a], 0.5).Length)
+        var windows = Enumerable.Range(0, 3).Select(a => SlidingWindowSegmenter.Starts(Math.Max(size[a], recipe.InferencePatchSize[a]), recipe.InferencePatchSize[a], recipe.InferenceOverlap).Length)
             .Aggregate(1, (a, b) => a * b);
         Console.WriteLine($"// full case {fullCase.CaseId}: {fullCase.Hu.Size} voxels at {fullCase.Hu.Geometry.Spacing} mm → {string.Join("×", size)} at {recipe.SpacingMm} mm; "
             + $"{windows} windows × {card.Architecture.GigaFlopsPerInput:F2} GFLOP = {windows * card.Architecture.GigaFlopsPerInput:F1} GFLOP");

@@ -23,11 +23,11 @@ internal static class ModelsCommand
         var seed = new Option<ulong>("--seed") { Description = "Seeds the cohort and the training.", DefaultValueFactory = _ => 42 };
         var output = new Option<string>("--out") { Description = "Directory for model.onnx and card.json.", Required = true };
         var steps = new Option<int?>("--steps") { Description = "Optimisation steps (default: the recipe's)." };
-        var trainCases = new Option<int?>("--train-cases") { Description = "Use at most this many training cases (default: the whole train split)." };
+        var trainCases = new Option<int?>("--train-cases") { Description = "Use at most this many training cases (default: the recipe's)." };
         var validation = new Option<int>("--validation-per-site")
         {
             Description = "Test and independent cases validated per site (0: none).",
-            DefaultValueFactory = _ => 20,
+            DefaultValueFactory = _ => 10,
         };
         var tiny = new Option<bool>("--tiny") { Description = "The tiny recipe: a smoke run in seconds, not a usable model." };
         var command = new Command("train", "Train a backbone on a synthetic cohort's train split and write model.onnx + card.json.")

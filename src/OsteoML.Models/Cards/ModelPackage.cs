@@ -26,7 +26,7 @@ public static class ModelPackage
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> metrics)
     {
         var o = recipe.Network;
-        var patchVoxels = (double)recipe.PatchSize.Aggregate(1L, (a, b) => a * b);
+        var patchVoxels = (double)recipe.InferencePatchSize.Aggregate(1L, (a, b) => a * b);
         var levels = new VertebraLevelOptions();
         return new ModelCard
         {
@@ -40,11 +40,11 @@ public static class ModelPackage
             {
                 SpacingMm = [recipe.SpacingMm, recipe.SpacingMm, recipe.SpacingMm],
                 Hu = Window(recipe.Normalization),
-                PatchSize = recipe.PatchSize,
+                PatchSize = recipe.InferencePatchSize,
                 SizeMultiple = o.SizeMultiple,
                 Notes =
                 [
-                    "Sliding window over the whole volume: patches of patchSize, overlap 0.5, Gaussian weighting (σ = patch/8); pad with the normalised value of −1000 HU.",
+                    $"Sliding window over the whole volume: windows of patchSize, overlap {recipe.InferenceOverlap}, Gaussian weighting (σ = window/8); volumes smaller than a window are padded with the normalised value of −1000 HU. Any window whose sizes are multiples of sizeMultiple works (fully convolutional); it was trained on {string.Join("×", recipe.PatchSize)} patches.",
                     "Labels: argmax of the probabilities; resample probabilities (trilinear) back to the CT grid before the argmax for masks at native resolution.",
                     $"Receptive field {o.ReceptiveFieldVoxels} voxels = {o.ReceptiveFieldVoxels * recipe.SpacingMm:F0} mm per axis (theoretical).",
                 ],
@@ -65,7 +65,7 @@ public static class ModelPackage
             },
             Architecture = new Architecture("VB-Net (V-Net family)",
                 $"widths [{string.Join(", ", o.Widths)}], encoder blocks [{string.Join(", ", o.EncoderBlocks)}], decoder blocks [{string.Join(", ", o.DecoderBlocks)}]; 2×2×2 stride-2 down, transposed-conv up, skip concatenation, BN folded into convolutions",
-                Parameters(network), export.ConvFlopsPerInputVoxel * patchVoxels / 1e9, $"one {string.Join("×", recipe.PatchSize)} patch", o.ReceptiveFieldVoxels),
+                Parameters(network), export.ConvFlopsPerInputVoxel * patchVoxels / 1e9, $"one {string.Join("×", recipe.InferencePatchSize)} window", o.ReceptiveFieldVoxels),
             Training = training,
             Metrics = metrics,
         };

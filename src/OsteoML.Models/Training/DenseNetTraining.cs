@@ -38,7 +38,10 @@ public sealed record DenseNetRecipe
     /// <summary>Extra voxels per side kept around training crops for translation jitter.</summary>
     public int Margin { get; init; } = 4;
     public int BatchSize { get; init; } = 8;
-    public int Steps { get; init; } = 1500;
+    /// <summary>Sized to fit about 45 minutes of a shared 2-core machine, rendering and validation included.</summary>
+    public int Steps { get; init; } = 800;
+    /// <summary>Training cases used (the first of the train split, in cohort order); null for all.</summary>
+    public int? MaxTrainCases { get; init; }
     public double LearningRate { get; init; } = 2e-3;
     public double WeightDecay { get; init; } = 1e-4;
     public SiteAugmentation Augmentation { get; init; } = SiteAugmentation.DenseNet;

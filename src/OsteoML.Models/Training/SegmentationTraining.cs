@@ -11,10 +11,17 @@ public sealed record SegmentationRecipe
     /// <summary>Isotropic voxel size (mm) the network takes; cases are resampled to it. 2 mm: the synthesis renders
     /// training cases on a 2 mm grid, and a vertebral body's cancellous core is still ≈ 15 voxels across.</summary>
     public double SpacingMm { get; init; } = 2.0;
-    /// <summary>Training patch (D, H, W) in voxels at <see cref="SpacingMm"/>.</summary>
-    public int[] PatchSize { get; init; } = [64, 64, 64];
+    /// <summary>Training patch (D, H, W) in voxels at <see cref="SpacingMm"/>: 96 mm, a vertebral body with its neighbours' halves.</summary>
+    public int[] PatchSize { get; init; } = [48, 48, 48];
+    /// <summary>Sliding-window size for inference: larger than the training patch (the network is fully convolutional),
+    /// so the overlap costs fewer recomputed voxels.</summary>
+    public int[] InferencePatchSize { get; init; } = [96, 96, 96];
+    public double InferenceOverlap { get; init; } = 0.25;
     public int BatchSize { get; init; } = 2;
-    public int Steps { get; init; } = 1500;
+    /// <summary>Sized to fit about 45 minutes of a shared 2-core machine, rendering and validation included.</summary>
+    public int Steps { get; init; } = 500;
+    /// <summary>Training cases used (the first of the train split, in cohort order); null for all.</summary>
+    public int? MaxTrainCases { get; init; } = 400;
     public double LearningRate { get; init; } = 3e-3;
     public double WeightDecay { get; init; } = 1e-4;
     public SiteAugmentation Augmentation { get; init; } = new();
@@ -28,6 +35,7 @@ public sealed record SegmentationRecipe
     {
         Network = new VBNetOptions { Widths = [8, 16], EncoderBlocks = [1, 1], DecoderBlocks = [1], HeadWidth = 4 },
         PatchSize = [16, 16, 16],
+        InferencePatchSize = [32, 32, 32],
         Steps = 30,
         LearningRate = 2e-2,
     };
