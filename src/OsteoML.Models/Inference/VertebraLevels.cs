@@ -1,0 +1,164 @@
+using OsteoML.Imaging;
+using OsteoML.Models.Networks;
+
+namespace OsteoML.Models.Inference;
+
+/// <summary>Why the L1/L2 masks are (or are not) available.</summary>
+public enum LevelStatus
+{
+    /// <summary>T12 found by its ribs; L1 and L2 are the next two bodies down, both wholly inside the scan.</summary>
+    Identified,
+    /// <summary>No rib-bearing vertebral body: nothing to count from, so no level is named.</summary>
+    NoRibAnchor,
+    /// <summary>The count works but L1 or L2 is missing or cut by the scan's craniocaudal edge.</summary>
+    NotCovered,
+    /// <summary>A gap between consecutive bodies too large for one disc: a body may be missed, so counting is unsafe.</summary>
+    Uncertain,
+}
+
+/// <summary>One vertebral body: a connected piece of the trabecular class.</summary>
+public sealed record VertebralBody(int Component, long Voxels, double VolumeMm3, double CentroidSuperiorMm,
+    double TopMm, double BottomMm, bool TouchesScanEdge, double RibVolumeMm3)
+{
+    public string? Level { get; internal set; }
+    public bool BearsRibs(VertebraLevelOptions options) => RibVolumeMm3 >= options.MinRibVolumeMm3;
+}
+
+/// <summary>Thresholds of the counting rule (millimetres, patient space).</summary>
+public sealed record VertebraLevelOptions
+{
+    /// <summary>Trabecular pieces smaller than this are noise, not bodies (an adult lumbar body's cancellous core is ≈ 15–30 cm³).</summary>
+    public double MinBodyVolumeMm3 { get; init; } = 3000;
+    /// <summary>Rib voxels count for a body when within this in-plane distance of its centroid (rib heads and necks, not the lateral shafts).</summary>
+    public double RibSearchRadiusMm { get; init; } = 55;
+    /// <summary>Rib volume near a body, within its craniocaudal extent, that makes it rib-bearing.</summary>
+    public double MinRibVolumeMm3 { get; init; } = 150;
+    /// <summary>Largest centroid-to-centroid step between neighbouring bodies before the count is called uncertain.</summary>
+    public double MaxBodyStepMm { get; init; } = 55;
+}
+
+/// <summary>Result of the level count: every body found, and the L1 and L2 component ids when identified.</summary>
+public sealed record VertebraLevelResult(LevelStatus Status, string Reason, IReadOnlyList<VertebralBody> Bodies, Volume<int> Components)
+{
+    public VertebralBody? Body(string level) => Bodies.FirstOrDefault(b => b.Level == level);
+
+    /// <summary>The trabecular mask of <paramref name="level"/> (1 inside), or null when that level was not identified.</summary>
+    public Volume<byte>? Mask(string level)
+    {
+        if (Status != LevelStatus.Identified || Body(level) is not { } body)
+            return null;
+        return Components.Map(c => c == body.Component ? (byte)1 : (byte)0);
+    }
+}
+
+/// <summary>
+/// Names the lumbar levels in a VB-Net-lite class map by counting, the way a radiologist does on a scan that does
+/// not show the sacrum: the lowest vertebral body with ribs attached is T12; the next body down is L1, then L2.
+/// The ribs are the anchor because the cohort's scans vary in craniocaudal coverage (some start at T10/T11, some
+/// stop at L2) and a patch-sized receptive field cannot tell L1 from L2 by appearance. When the anchor or either
+/// level is missing the result says so instead of guessing.
+/// </summary>
+public static class VertebraLevels
+{
+    public static readonly IReadOnlyList<string> LevelsBelowT12 = ["L1", "L2", "L3", "L4", "L5"];
+
+    public static VertebraLevelResult Identify(Volume<byte> classes, VertebraLevelOptions? options = null)
+    {
+        options ??= new VertebraLevelOptions();
+        var geometry = classes.Geometry;
+        var components = ConnectedComponents.Label(classes, SegmentationClasses.Trabecular, out var count);
+        var bodies = DescribeBodies(classes, components, count, options)
+            .Where(b => b.VolumeMm3 >= options.MinBodyVolumeMm3)
+            .OrderByDescending(b => b.CentroidSuperiorMm) // head first
+            .ToList();
+
+        if (bodies.Count == 0)
+            return new(LevelStatus.NotCovered, "no vertebral body found", bodies, components);
+        var t12Index = bodies.FindLastIndex(b => b.BearsRibs(options));
+        if (t12Index < 0)
+            return new(LevelStatus.NoRibAnchor, "no rib-bearing vertebra in the scan, so the lumbar levels cannot be counted", bodies, components);
+
+        bodies[t12Index].Level = "T12";
+        for (var i = t12Index + 1; i < bodies.Count && i - t12Index - 1 < LevelsBelowT12.Count; i++)
+            bodies[i].Level = LevelsBelowT12[i - t12Index - 1];
+
+        for (var i = t12Index; i < Math.Min(bodies.Count - 1, t12Index + 2); i++)
+        {
+            var step = bodies[i].CentroidSuperiorMm - bodies[i + 1].CentroidSuperiorMm;
+            if (step > options.MaxBodyStepMm)
+                return new(LevelStatus.Uncertain, $"{step:F0} mm between {bodies[i].Level} and the next body: a vertebra may be missed", bodies, components);
+        }
+        foreach (var level in new[] { "L1", "L2" })
+        {
+            var body = bodies.FirstOrDefault(b => b.Level == level);
+            if (body is null)
+                return new(LevelStatus.NotCovered, $"{level} is below the scan's lower edge", bodies, components);
+            if (body.TouchesScanEdge)
+                return new(LevelStatus.NotCovered, $"{level} is cut by the scan's edge", bodies, components);
+        }
+        return new(LevelStatus.Identified, "T12 identified by its ribs; L1 and L2 counted below it", bodies, components);
+    }
+
+    private static List<VertebralBody> DescribeBodies(Volume<byte> classes, Volume<int> components, int count, VertebraLevelOptions options)
+    {
+        var g = classes.Geometry;
+        var size = classes.Size;
+        var superior = new double[count + 1];
+        var top = Enumerable.Repeat(double.NegativeInfinity, count + 1).ToArray();
+        var bottom = Enumerable.Repeat(double.PositiveInfinity, count + 1).ToArray();
+        var sum = new Vec3[count + 1];
+        var voxels = new long[count + 1];
+        var edge = new bool[count + 1];
+        var ribs = new List<Vec3>();
+        for (var z = 0; z < size.Z; z++)
+        for (var y = 0; y < size.Y; y++)
+        for (var x = 0; x < size.X; x++)
+        {
+            var c = components[x, y, z];
+            if (c == 0)
+            {
+                if (classes[x, y, z] == SegmentationClasses.Rib)
+                    ribs.Add(g.IndexToWorld(x, y, z));
+                continue;
+            }
+            var p = g.IndexToWorld(x, y, z);
+            voxels[c]++;
+            sum[c] += p;
+            top[c] = Math.Max(top[c], p.Z);
+            bottom[c] = Math.Min(bottom[c], p.Z);
+            // The craniocaudal edges of the scan: the first and last slices along the axis closest to patient Z.
+            if (IsOnCraniocaudalEdge(g, x, y, z))
+                edge[c] = true;
+        }
+
+        var voxelMm3 = g.VoxelVolumeMm3;
+        var bodies = new List<VertebralBody>(count);
+        for (var c = 1; c <= count; c++)
+        {
+            if (voxels[c] == 0)
+                continue;
+            var centroid = sum[c] / voxels[c];
+            var ribVoxels = ribs.Count(r => r.Z <= top[c] && r.Z >= bottom[c]
+                && Math.Sqrt((r.X - centroid.X) * (r.X - centroid.X) + (r.Y - centroid.Y) * (r.Y - centroid.Y)) <= options.RibSearchRadiusMm);
+            bodies.Add(new VertebralBody(c, voxels[c], voxels[c] * voxelMm3, centroid.Z, top[c], bottom[c], edge[c], ribVoxels * voxelMm3));
+        }
+        return bodies;
+    }
+
+    private static bool IsOnCraniocaudalEdge(VolumeGeometry g, int x, int y, int z)
+    {
+        var axis = CraniocaudalAxis(g.Direction);
+        var index = axis switch { 0 => x, 1 => y, _ => z };
+        return index == 0 || index == g.Size[axis] - 1;
+    }
+
+    /// <summary>The voxel axis most aligned with patient Z (superior–inferior).</summary>
+    internal static int CraniocaudalAxis(Direction3 d)
+    {
+        var best = 0;
+        for (var axis = 1; axis < 3; axis++)
+            if (Math.Abs(d[axis].Z) > Math.Abs(d[best].Z))
+                best = axis;
+        return best;
+    }
+}
