@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using OsteoML.Models.Cards;
 using OsteoML.Models.Data;
-using OsteoML.Models.Inference;
+using OsteoML.Inference;
 using OsteoML.Models.Networks;
 using OsteoML.Models.Training;
 using OsteoML.Models.Validation;

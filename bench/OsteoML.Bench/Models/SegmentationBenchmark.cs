@@ -3,7 +3,7 @@ using BenchmarkDotNet.Engines;
 using Microsoft.ML.OnnxRuntime;
 using OsteoML.Models.Cards;
 using OsteoML.Models.Data;
-using OsteoML.Models.Inference;
+using OsteoML.Inference;
 using OsteoML.Models.Training;
 using OsteoML.Synthesis;
 using OsteoML.Synthesis.Rendering;

@@ -1,3 +1,4 @@
+using OsteoML.Inference;
 using System.CommandLine;
 using OsteoML.Models;
 using OsteoML.Models.Cards;

@@ -1,3 +1,4 @@
+using OsteoML.Inference;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OsteoML.Models.Inference;
+using OsteoML.Inference;
 using OsteoML.Models.Networks;
 using OsteoML.Models.Onnx;
 using OsteoML.Models.Training;
@@ -60,7 +60,7 @@ public static class ModelPackage
                     minRibVolumeMm3 = levels.MinRibVolumeMm3,
                     maxBodyStepMm = levels.MaxBodyStepMm,
                     refuse = "no rib-bearing body (NoRibAnchor); L1 or L2 absent or touching the scan's craniocaudal edge (NotCovered); a centroid step above maxBodyStepMm between T12, L1 and L2 (Uncertain)",
-                    implementation = "OsteoML.Models.Inference.VertebraLevels",
+                    implementation = "OsteoML.Inference.VertebraLevels",
                 }, ModelCard.Json),
             },
             Architecture = new Architecture("VB-Net (V-Net family)",

@@ -1,3 +1,4 @@
+using OsteoML.Inference;
 using OsteoML.Models.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;

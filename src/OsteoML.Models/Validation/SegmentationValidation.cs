@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OsteoML.Imaging;
 using OsteoML.Models.Data;
-using OsteoML.Models.Inference;
+using OsteoML.Inference;
 using OsteoML.Models.Networks;
 using OsteoML.Models.Training;
 using OsteoML.Synthesis;

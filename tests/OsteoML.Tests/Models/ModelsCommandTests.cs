@@ -1,3 +1,4 @@
+using OsteoML.Inference;
 using OsteoML.Cli;
 using OsteoML.Models.Cards;
 using OsteoML.Models.Networks;

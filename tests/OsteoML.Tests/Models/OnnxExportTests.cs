@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using OsteoML.Models.Inference;
+using OsteoML.Inference;
 using OsteoML.Models.Networks;
 using OsteoML.Tests.Support;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using OsteoML.Inference;
 using OsteoML.Models.Cards;
 using OsteoML.Tests.Support;
 

@@ -1,3 +1,4 @@
+using OsteoML.Inference;
 using OsteoML.Models.Networks;
 using OsteoML.Models.Training;
 using TorchSharp;

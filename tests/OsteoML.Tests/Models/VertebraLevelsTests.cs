@@ -1,5 +1,5 @@
 using OsteoML.Imaging;
-using OsteoML.Models.Inference;
+using OsteoML.Inference;
 using OsteoML.Models.Networks;
 
 namespace OsteoML.Tests.Models;

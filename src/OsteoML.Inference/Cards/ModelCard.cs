@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace OsteoML.Models.Cards;
+namespace OsteoML.Inference;
 
 /// <summary>
 /// <c>card.json</c> beside a shipped <c>model.onnx</c>: the IO contract, how to prepare the input, what the outputs
@@ -13,11 +13,14 @@ public sealed record ModelCard
     public const string FileName = "card.json";
     public const string OnnxFileName = "model.onnx";
 
+    /// <summary>The ONNX opset our exporter writes.</summary>
+    public const int DefaultOpset = 17;
+
     public required string Name { get; init; }
     public required string Description { get; init; }
     public required string Task { get; init; }
     public string Format { get; init; } = "onnx";
-    public int Opset { get; init; } = Onnx.OnnxGraphBuilder.Opset;
+    public int Opset { get; init; } = DefaultOpset;
     public string File { get; init; } = OnnxFileName;
     public required string Sha256 { get; init; }
     public long SizeBytes { get; init; }

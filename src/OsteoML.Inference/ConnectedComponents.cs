@@ -1,6 +1,6 @@
 using OsteoML.Imaging;
 
-namespace OsteoML.Models.Inference;
+namespace OsteoML.Inference;
 
 /// <summary>6-connected component labelling of one class in a label volume.</summary>
 public static class ConnectedComponents

@@ -2,9 +2,8 @@ using System.Security.Cryptography;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using OsteoML.Models.Inference;
 
-namespace OsteoML.Models.Cards;
+namespace OsteoML.Inference;
 
 /// <summary>
 /// Checks a model directory against its card: the ONNX file's sha256, opset, graph inputs and outputs (names,

@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace OsteoML.Models.Inference;
+namespace OsteoML.Inference;
 
 /// <summary>
 /// Opens ONNX Runtime sessions on the CPU. The first call creates the process-wide OrtEnv with a FATAL log level,

@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace OsteoML.Models.Inference;
+namespace OsteoML.Inference;
 
 /// <summary>
 /// Runs the segmentation ONNX model over a whole volume in overlapping patches (MONAI's SlidingWindowInferer, nnU-Net's
@@ -9,8 +9,11 @@ namespace OsteoML.Models.Inference;
 /// so patch borders, which see less context, count less; the weighted sum is divided by the summed weights.
 /// </summary>
 public sealed class SlidingWindowSegmenter(InferenceSession session, int[] patchSize, double overlap = 0.5,
-    string inputName = Networks.VBNetLite.InputName, float padValue = -2.75f)
+    string inputName = SlidingWindowSegmenter.DefaultInputName, float padValue = -2.75f)
 {
+    /// <summary>The segmentation network's input name (VB-Net-lite's <c>image</c>).</summary>
+    public const string DefaultInputName = "image";
+
     /// <summary>Class probabilities (C, D, H, W), flattened, for a normalised volume (D, H, W).</summary>
     public float[] Predict(float[] volume, int[] size, out int classes)
     {

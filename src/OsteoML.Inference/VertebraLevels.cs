@@ -1,7 +1,6 @@
 using OsteoML.Imaging;
-using OsteoML.Models.Networks;
 
-namespace OsteoML.Models.Inference;
+namespace OsteoML.Inference;
 
 /// <summary>Why the L1/L2 masks are (or are not) available.</summary>
 public enum LevelStatus

@@ -1,8 +1,8 @@
-namespace OsteoML.Models.Networks;
+namespace OsteoML.Inference;
 
 /// <summary>
 /// What VB-Net-lite labels. Bone classes, not vertebral levels: a patch-sized receptive field cannot count
-/// vertebrae, so the level (L1, L2) comes from <see cref="Inference.VertebraLevels"/>, which counts trabecular
+/// vertebrae, so the level (L1, L2) comes from <see cref="VertebraLevels"/>, which counts trabecular
 /// bodies down from the lowest rib-bearing one (T12).
 /// </summary>
 public static class SegmentationClasses
