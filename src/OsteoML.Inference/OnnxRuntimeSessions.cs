@@ -26,7 +26,37 @@ public static class OnnxRuntimeSessions
 
     public static InferenceSession Open(string path, int threads = 0) => Open(File.ReadAllBytes(path), threads);
 
-    private static void EnsureQuietEnvironment()
+    /// <summary>
+    /// A session on CUDA device <paramref name="cudaDeviceId"/> when given and usable, else on the CPU; when CUDA was
+    /// asked for but could not be used, <paramref name="fallbackNotice"/> says why in one line.
+    /// </summary>
+    public static InferenceSession Open(byte[] model, int threads, int? cudaDeviceId, out string? fallbackNotice)
+    {
+        fallbackNotice = null;
+        if (cudaDeviceId is { } device)
+        {
+            EnsureQuietEnvironment();
+            try
+            {
+                using var options = SessionOptions.MakeSessionOptionWithCudaProvider(device);
+                options.IntraOpNumThreads = threads;
+                options.InterOpNumThreads = 1;
+                options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+                options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
+                return new InferenceSession(model, options);
+            }
+            catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+            {
+                fallbackNotice = $"CUDA device {device} is not usable ({FirstLine(ex.Message)}); running on the CPU.";
+            }
+        }
+        return Open(model, threads);
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    /// <summary>Creates the process-wide OrtEnv at FATAL log level if nothing has yet (call before ML.NET's ApplyOnnxModel).</summary>
+    public static void EnsureQuietEnvironment()
     {
         lock (Gate)
         {

@@ -1,0 +1,73 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
+
+namespace OsteoML.Pipelines.Segmentation;
+
+/// <summary>Columns SegmentVertebrae reads (from the study source).</summary>
+public sealed class SegmentVertebraeInput
+{
+    public string SeriesPath { get; set; } = "";
+    public string SeriesInstanceUid { get; set; } = "";
+}
+
+/// <summary>
+/// Columns SegmentVertebrae adds: a key to the segmentation in the runtime's store (the label maps stay out of the
+/// IDataView), the level count's verdict and the mean trabecular probability inside L1 and L2.
+/// </summary>
+public sealed class SegmentVertebraeOutput
+{
+    public string SegmentationKey { get; set; } = "";
+    public string LevelStatus { get; set; } = "";
+    public float SegmentationConfidence { get; set; }
+}
+
+/// <summary>
+/// ML.NET stage: segments the vertebrae of each row's series with the shipped VB-Net-lite (sliding window, Gaussian
+/// weighting, resampling to the model's spacing and back) and names L1/L2 by the rib-anchored count. A series
+/// already in the store (same series UID, same model sha256) is not segmented again.
+/// </summary>
+[CustomMappingFactoryAttribute(ContractName)]
+public sealed class SegmentVertebraeFactory : CustomMappingFactory<SegmentVertebraeInput, SegmentVertebraeOutput>
+{
+    public const string ContractName = "OsteoML.SegmentVertebrae.v1";
+    private readonly PipelineRuntime _runtime;
+
+    /// <summary>Used by ML.NET when loading a saved model: takes <see cref="PipelineRuntime.Current"/>.</summary>
+    public SegmentVertebraeFactory() : this(PipelineRuntime.Current) { }
+
+    public SegmentVertebraeFactory(PipelineRuntime runtime) => _runtime = runtime;
+
+    public override Action<SegmentVertebraeInput, SegmentVertebraeOutput> GetMapping()
+    {
+        var runtime = _runtime;
+        return (input, output) =>
+        {
+            var key = SegmentationStore.Key(input.SeriesInstanceUid.Length > 0 ? input.SeriesInstanceUid : input.SeriesPath, runtime.SegmentationModelSha256);
+            VertebraSegmentation segmentation;
+            if (runtime.Store.Contains(key))
+                segmentation = runtime.Store.Get(key);
+            else
+            {
+                var volume = runtime.Volumes.Load(input.SeriesPath, input.SeriesInstanceUid);
+                segmentation = runtime.Segmenter.Segment(volume.Hu, volume.SeriesInstanceUid);
+                runtime.Store.Put(key, segmentation);
+                runtime.OnSegmented(volume.SeriesInstanceUid, segmentation.SegmentationSeconds);
+            }
+            output.SegmentationKey = key;
+            output.LevelStatus = segmentation.Status.ToString();
+            output.SegmentationConfidence = (float)segmentation.Confidence;
+        };
+    }
+}
+
+/// <summary>The estimator of <see cref="PipelineCatalog.SegmentVertebrae"/>: nothing to learn; Fit returns the mapping.</summary>
+public sealed class SegmentVertebraeEstimator(MLContext ml, PipelineRuntime runtime) : IEstimator<ITransformer>
+{
+    private readonly IEstimator<ITransformer> _mapping =
+        ml.Transforms.CustomMapping(new SegmentVertebraeFactory(runtime).GetMapping(), SegmentVertebraeFactory.ContractName);
+
+    public ITransformer Fit(IDataView input) => _mapping.Fit(input);
+
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => _mapping.GetOutputSchema(inputSchema);
+}

@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace OsteoML.Pipelines.Segmentation;
+
+/// <summary>
+/// Where segmentations live between SegmentVertebrae and the stages after it, keyed by series UID and the
+/// segmentation model's sha256: a folder on disk (so <c>train</c>, <c>calibrate</c> and <c>demo</c> never segment a
+/// series twice; files written atomically) or, without one, the last few in memory.
+/// </summary>
+public sealed class SegmentationStore
+{
+    private const int MemoryCapacity = 16;
+    private readonly Dictionary<string, VertebraSegmentation> _memory = new(StringComparer.Ordinal);
+    private readonly Queue<string> _order = new();
+    private readonly Lock _gate = new();
+
+    public SegmentationStore(string? directory)
+    {
+        Directory = directory;
+        if (directory is not null) System.IO.Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>The cache folder; null for memory only.</summary>
+    public string? Directory { get; }
+
+    public static string Key(string seriesInstanceUid, string modelSha256)
+    {
+        // UIDs are short and file-name safe; hash anything else so a key is always a valid file name.
+        var safe = seriesInstanceUid.Length is > 0 and <= 64 && seriesInstanceUid.All(c => char.IsAsciiDigit(c) || c == '.')
+            ? seriesInstanceUid
+            : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seriesInstanceUid)))[..32];
+        return $"{safe}-{modelSha256[..12]}";
+    }
+
+    public bool Contains(string key)
+    {
+        lock (_gate)
+            if (_memory.ContainsKey(key)) return true;
+        return Directory is not null && File.Exists(PathOf(key));
+    }
+
+    public void Put(string key, VertebraSegmentation segmentation)
+    {
+        if (Directory is not null)
+        {
+            var path = PathOf(key);
+            var temporary = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
+            using (var stream = File.Create(temporary))
+                segmentation.Write(stream);
+            File.Move(temporary, path, overwrite: true);
+        }
+        lock (_gate)
+        {
+            if (_memory.TryAdd(key, segmentation)) _order.Enqueue(key);
+            while (_order.Count > MemoryCapacity) _memory.Remove(_order.Dequeue());
+        }
+    }
+
+    public VertebraSegmentation Get(string key)
+    {
+        lock (_gate)
+            if (_memory.TryGetValue(key, out var cached)) return cached;
+        if (Directory is null || !File.Exists(PathOf(key)))
+            throw new InvalidOperationException($"segmentation {key} is not in the store: run SegmentVertebrae first.");
+        using var stream = File.OpenRead(PathOf(key));
+        return VertebraSegmentation.Read(stream, PathOf(key));
+    }
+
+    private string PathOf(string key) => Path.Combine(Directory!, key + ".seg");
+}

@@ -1,0 +1,50 @@
+using OsteoML.Dicom;
+using OsteoML.Dicom.Series;
+
+namespace OsteoML.Pipelines.Volumes;
+
+/// <summary>
+/// Loads a series folder as a CT volume and keeps the last few, so the stages of one row (segment, measure) read
+/// the DICOM files once. Thread-safe; bounded to <see cref="Capacity"/> volumes.
+/// </summary>
+public sealed class StudyVolumes(int capacity = 2)
+{
+    private readonly LinkedList<(string Key, CtVolume Volume)> _recent = new();
+    private readonly Lock _gate = new();
+
+    public int Capacity { get; } = capacity;
+
+    public CtVolume Load(string seriesPath, string seriesInstanceUid)
+    {
+        var key = seriesPath + "\n" + seriesInstanceUid;
+        lock (_gate)
+        {
+            for (var node = _recent.First; node is not null; node = node.Next)
+                if (node.Value.Key == key)
+                {
+                    _recent.Remove(node);
+                    _recent.AddFirst(node);
+                    return node.Value.Volume;
+                }
+        }
+        var volume = Read(seriesPath, seriesInstanceUid);
+        lock (_gate)
+        {
+            _recent.AddFirst((key, volume));
+            while (_recent.Count > Capacity) _recent.RemoveLast();
+        }
+        return volume;
+    }
+
+    /// <summary>The accepted stack of <paramref name="seriesInstanceUid"/> in the folder (the largest accepted stack when the UID is empty).</summary>
+    public static CtVolume Read(string seriesPath, string seriesInstanceUid)
+    {
+        var scan = DicomSeriesScanner.Scan(seriesPath);
+        var candidates = scan.Stacks.Where(s => seriesInstanceUid.Length == 0 || s.SeriesInstanceUid == seriesInstanceUid).ToList();
+        var stack = candidates.Where(s => s.RejectionReason is null).MaxBy(s => s.Slices.Count);
+        if (stack is not null) return stack.LoadVolume();
+        var why = candidates.FirstOrDefault(s => s.RejectionReason is not null)?.RejectionReason
+                  ?? (scan.FailedFiles.Count > 0 ? $"{scan.FailedFiles.Count} file(s) failed; first {Path.GetFileName(scan.FailedFiles[0].File)}: {scan.FailedFiles[0].Reason}" : "no DICOM image of that series");
+        throw new DicomDataException($"{seriesPath}: no usable image stack ({why}).");
+    }
+}
