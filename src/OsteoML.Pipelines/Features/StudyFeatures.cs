@@ -1,0 +1,148 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using OsteoML.Pipelines.Studies;
+
+namespace OsteoML.Pipelines.Features;
+
+/// <summary>
+/// One study after the feature stages (segment → measure → DenseNet → concatenate): what the heads train on and
+/// what a result reports besides the prediction. <see cref="Error"/> is set when the study failed.
+/// </summary>
+public sealed record StudyFeatures
+{
+    public required StudyRow Study { get; init; }
+    public bool Measurable { get; init; }
+    public string LevelStatus { get; init; } = "";
+    public string LevelReason { get; init; } = "";
+    public float SegmentationConfidence { get; init; } = float.NaN;
+    public string QaFlags { get; init; } = "";
+    public float[] LevelMeasures { get; init; } = [];
+    public float L1L2MeanHu { get; init; } = float.NaN;
+    public float[] TissueHu { get; init; } = [];
+    public float[] Acquisition { get; init; } = [];
+    public float TiltDegrees { get; init; }
+    public float MetalCm3 { get; init; }
+    public string SegmentationKey { get; init; } = "";
+    /// <summary>The concatenated feature vector; empty for the HU baseline.</summary>
+    public float[] Features { get; init; } = [];
+    /// <summary>The global heads' BMD (mg/cm³) and class probabilities, when the chain has heads.</summary>
+    public float PredictedBmd { get; init; } = float.NaN;
+    public float[] ClassProbabilities { get; init; } = [];
+    public string? Error { get; init; }
+
+    public IReadOnlyList<string> Flags => QaFlags.Length == 0 ? [] : QaFlags.Split(';');
+}
+
+/// <summary>
+/// Runs a fitted featurizer over studies one at a time (a failing study is recorded, the rest go on), in parallel
+/// jobs, and keeps each study's features on disk keyed by series UID, the models' sha256 and the feature layout, so
+/// train, calibrate and demo compute them once.
+/// </summary>
+public sealed class FeatureExtractor(MLContext ml, ITransformer featurizer, string identity, string? cacheDirectory)
+{
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>What identifies the features: models' sha256 and the pipeline's feature and option layout.</summary>
+    public string Identity { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16];
+
+    public IReadOnlyList<StudyFeatures> Extract(IReadOnlyList<StudyRow> studies, int jobs = 1, Action<StudyFeatures>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var results = new StudyFeatures[studies.Count];
+        Parallel.For(0, studies.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs), CancellationToken = cancellation }, i =>
+        {
+            results[i] = FromCache(studies[i]) ?? Compute(studies[i]);
+            progress?.Invoke(results[i]);
+        });
+        return results;
+    }
+
+    public StudyFeatures Compute(StudyRow study)
+    {
+        StudyFeatures features;
+        try
+        {
+            var row = featurizer.Transform(ml.Data.LoadFromEnumerable([study]));
+            features = Read(row, study);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            return new StudyFeatures { Study = study, Error = OneLine(Innermost(ex).Message) };
+        }
+        if (cacheDirectory is not null)
+        {
+            var path = CachePath(study);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temporary = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
+            File.WriteAllText(temporary, JsonSerializer.Serialize(features with { Study = new StudyRow { SeriesInstanceUid = study.SeriesInstanceUid } }, Json));
+            File.Move(temporary, path, overwrite: true);
+        }
+        return features;
+    }
+
+    /// <summary>Reads the feature columns of a one-row transformed view.</summary>
+    public static StudyFeatures Read(IDataView row, StudyRow study)
+    {
+        var schema = row.Schema;
+        using var cursor = row.GetRowCursor(schema);
+        if (!cursor.MoveNext()) throw new InvalidOperationException("the featurizer returned no row.");
+        T Get<T>(string name, T fallback)
+        {
+            if (schema.GetColumnOrNull(name) is not { } column) return fallback;
+            T value = default!;
+            cursor.GetGetter<T>(column)(ref value);
+            return value;
+        }
+        float[] Vector(string name)
+        {
+            if (schema.GetColumnOrNull(name) is not { } column) return [];
+            VBuffer<float> buffer = default;
+            cursor.GetGetter<VBuffer<float>>(column)(ref buffer);
+            return buffer.DenseValues().ToArray();
+        }
+        return new StudyFeatures
+        {
+            Study = study,
+            Measurable = Get("Measurable", false),
+            LevelStatus = Get<ReadOnlyMemory<char>>("LevelStatus", default).ToString(),
+            LevelReason = Get<ReadOnlyMemory<char>>("LevelReason", default).ToString(),
+            SegmentationConfidence = Get("SegmentationConfidence", float.NaN),
+            QaFlags = Get<ReadOnlyMemory<char>>("QaFlags", default).ToString(),
+            LevelMeasures = Vector("LevelMeasures"),
+            L1L2MeanHu = Get("L1L2MeanHu", float.NaN),
+            TissueHu = Vector("TissueHu"),
+            Acquisition = Vector("Acquisition"),
+            TiltDegrees = Get("TiltDegrees", 0f),
+            MetalCm3 = Get("MetalCm3", 0f),
+            SegmentationKey = Get<ReadOnlyMemory<char>>("SegmentationKey", default).ToString(),
+            Features = Vector("Features"),
+            PredictedBmd = Get(Heads.ScreeningHeads.PredictedBmd, float.NaN),
+            ClassProbabilities = Vector(Heads.ScreeningHeads.ClassProbabilities),
+        };
+    }
+
+    private StudyFeatures? FromCache(StudyRow study)
+    {
+        if (cacheDirectory is null || !File.Exists(CachePath(study))) return null;
+        try
+        {
+            var cached = JsonSerializer.Deserialize<StudyFeatures>(File.ReadAllText(CachePath(study)), Json);
+            return cached is null ? null : cached with { Study = study };
+        }
+        catch (JsonException) { return null; }
+    }
+
+    private string CachePath(StudyRow study) => Path.Combine(cacheDirectory!, "features", Identity,
+        Segmentation.SegmentationStore.Key(study.SeriesInstanceUid.Length > 0 ? study.SeriesInstanceUid : study.SeriesPath, Identity) + ".json");
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null && ex is InvalidOperationException or AggregateException or System.Reflection.TargetInvocationException) ex = ex.InnerException;
+        return ex;
+    }
+
+    internal static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Microsoft.Data.Analysis;
+using Microsoft.ML;
+using OsteoML.AutoTune.Experiments;
+using OsteoML.AutoTune.Tuners;
+using OsteoML.Inference;
+using OsteoML.Pipelines.Bundles;
+using OsteoML.Pipelines.Definitions;
+using OsteoML.Pipelines.Features;
+using OsteoML.Pipelines.Segmentation;
+using OsteoML.Pipelines.Studies;
+
+namespace OsteoML.Pipelines.Heads;
+
+/// <summary>How <c>osteoml train</c> trains: caching, device, parallel jobs, and the tuner when one is asked for.</summary>
+public sealed record TrainingOptions
+{
+    public string? CacheDirectory { get; init; }
+    public DeviceSelection Device { get; init; } = DeviceSelection.Cpu;
+    public int Jobs { get; init; } = 1;
+
+    /// <summary>Tune the heads with this tuner (null: the definition's fixed trainers).</summary>
+    public TunerKind? Tuner { get; init; }
+    public TimeSpan? Budget { get; init; }
+    public int? MaxTrials { get; init; }
+    public int Seed { get; init; } = 1;
+    public Action<string>? Log { get; init; }
+    public Action<StudyFeatures>? StudyDone { get; init; }
+    public IProgress<TrialRecord>? Trials { get; init; }
+}
+
+/// <summary>A trained bundle and the features it was trained and tested on.</summary>
+public sealed record TrainingResult(ModelBundle Bundle, IReadOnlyList<StudyFeatures> Features, IReadOnlyList<TuningResult> Tuning);
+
+/// <summary>
+/// Trains a pipeline definition on a cohort's <c>train</c> split: the feature stages over every study (cached), the
+/// HU line on the measured training studies, then — for ML.NET heads — imputation and normalisation, the BMD and
+/// class heads (fixed trainers, or tuned by patient-grouped CV), and the bundle written and sealed.
+/// </summary>
+public static class ScreeningTrainer
+{
+    public static TrainingResult Train(PipelineDefinition definition, string definitionPath, StudyList studies, string outputDirectory, TrainingOptions options)
+    {
+        var log = options.Log ?? (_ => { });
+        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(definitionPath))!;
+        var segmentation = Resolve(baseDirectory, definition.Models.Segmentation, "segmentation");
+        var features = definition.UsesDenseNet ? Resolve(baseDirectory, definition.Models.Features!, "features") : null;
+        var threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, options.Jobs));
+        using var runtime = new PipelineRuntime(segmentation, definition.Segmentation with { Threads = threads }, definition.Measures,
+            features is null ? null : DenseNetCropSpec.FromCard(ModelCard.Read(Path.Combine(features, ModelCard.FileName)), features),
+            options.CacheDirectory, options.Device);
+
+        var ml = new MLContext(options.Seed);
+        var view = ml.Data.LoadStudies(studies);
+        var featurizer = BuildFeaturizer(ml, definition, runtime, features).Fit(view);
+        var identity = string.Join("|", runtime.SegmentationModelSha256, features is null ? "" : ModelCard.Read(Path.Combine(features, ModelCard.FileName)).Sha256,
+            JsonSerializer.Serialize(definition.Features), JsonSerializer.Serialize(definition.Measures), JsonSerializer.Serialize(definition.Segmentation with { Threads = 0 }));
+        var extractor = new FeatureExtractor(ml, featurizer, identity, options.CacheDirectory);
+        log($"extracting features of {studies.Studies.Count} studies ({options.Jobs} job(s))");
+        var rows = extractor.Extract(studies.Studies, options.Jobs, options.StudyDone);
+        var train = rows.Where(r => r.Study.Split == "train" && r.Error is null && r.Measurable && r.Study.HasLabels).ToList();
+        log($"{train.Count} measured training studies ({rows.Count(r => r.Error is not null)} failed, {rows.Count(r => r.Error is null && !r.Measurable)} without L1/L2)");
+        var huLine = HuLine.Fit(train.Select(r => (double)r.L1L2MeanHu).ToList(), train.Select(r => (double)r.Study.Bmd).ToList());
+
+        ITransformer model = featurizer;
+        var tuning = new List<TuningResult>();
+        var heads = new Dictionary<string, string>();
+        var featureLength = 0;
+        if (!definition.IsHuBaseline)
+        {
+            featureLength = train[0].Features.Length;
+            var preparation = ScreeningHeads.FitPreparation(ml, ScreeningHeads.FeatureView(ml, train, featureLength));
+            var table = FeatureTable.FromDataView(preparation.Transform(ScreeningHeads.FeatureView(ml, train, featureLength)));
+            var bmdTrainer = Trainer(ml, definition.Heads.Bmd!, HeadTask.BmdRegression, "Bmd", table, options, tuning, heads, log);
+            var classTrainer = Trainer(ml, definition.Heads.Class!, HeadTask.ClassMulticlass, "Class", table, options, tuning, heads, log);
+            model = featurizer.Append(ScreeningHeads.Fit(ml, preparation, table, bmdTrainer, classTrainer));
+        }
+        else heads["bmd"] = $"HU line: BMD = {huLine.Intercept:F2} + {huLine.Slope:F4}·HU (n = {huLine.Cases}, residual SD {huLine.ResidualSd:F2}); ACR thresholds 80/120";
+
+        var bundle = Write(ml, definition, outputDirectory, model, view.Schema, segmentation, features, huLine, heads, featureLength, train.Count, tuning);
+        return new TrainingResult(bundle, rows, tuning);
+    }
+
+    /// <summary>Segment → measure → (crop → DenseNet) → concatenate, as the definition says.</summary>
+    public static IEstimator<ITransformer> BuildFeaturizer(MLContext ml, PipelineDefinition definition, PipelineRuntime runtime, string? featuresModel)
+    {
+        IEstimator<ITransformer> chain = ml.Transforms.SegmentVertebrae(runtime).Append(ml.Transforms.MeasureTrabecularBone(runtime));
+        if (definition.UsesDenseNet) chain = chain.Append(ml.Transforms.ExtractDenseNetFeatures(runtime, featuresModel!));
+        if (!definition.IsHuBaseline) chain = chain.Append(ml.Transforms.Concatenate(ScreeningHeads.Features, definition.FeatureColumns.ToArray()));
+        return chain;
+    }
+
+    private static IEstimator<ITransformer> Trainer(MLContext ml, TrainerChoice fixedChoice, HeadTask task, string label, FeatureTable table,
+        TrainingOptions options, List<TuningResult> tuning, Dictionary<string, string> heads, Action<string> log)
+    {
+        var name = task == HeadTask.BmdRegression ? "bmd" : "class";
+        if (options.Tuner is not { } tuner)
+        {
+            var chosen = fixedChoice.Build(task);
+            heads[name] = $"{chosen.Family.Name} ({chosen.Parameters}), fixed by the pipeline definition";
+            return chosen.Family.Build(ml, chosen.Parameters, label);
+        }
+        var metric = task == HeadTask.BmdRegression ? TuningMetric.MeanAbsoluteError : TuningMetric.MacroAuc;
+        log($"tuning the {name} head ({tuner}, {(options.Budget is { } b ? $"{b.TotalSeconds:0} s" : $"{options.MaxTrials} trials")})");
+        var result = new TuningExperiment(new TuningOptions
+        {
+            Metric = metric, Tuner = tuner, TimeBudget = options.Budget, MaxTrials = options.MaxTrials, Seed = options.Seed, Progress = options.Trials,
+        }).Run(table);
+        tuning.Add(result);
+        heads[name] = $"{result.BestFamily.Name} ({result.Best.Parameters}), tuned ({tuner}): CV {metric} {result.Best.Metric:F4} ± {result.Best.MetricSd:F4} over {result.Trials.Count} trials";
+        return result.BuildBest(ml, label);
+    }
+
+    private static string Resolve(string baseDirectory, ModelReference reference, string role)
+    {
+        var directory = Path.GetFullPath(Path.Combine(baseDirectory, reference.Path));
+        var problems = ModelVerifier.Verify(directory);
+        if (problems.Count > 0) throw new InvalidDataException($"{role} model {directory}: {problems[0]}");
+        var card = ModelCard.Read(Path.Combine(directory, ModelCard.FileName));
+        if (reference.Sha256.Length > 0 && !string.Equals(card.Sha256, reference.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{role} model {directory}: sha256 {card.Sha256} is not the {reference.Sha256} the pipeline definition pins.");
+        return directory;
+    }
+
+    private static ModelBundle Write(MLContext ml, PipelineDefinition definition, string directory, ITransformer model, DataViewSchema inputSchema,
+        string segmentation, string? features, HuLine huLine, Dictionary<string, string> heads, int featureLength, int trainingCases,
+        IReadOnlyList<TuningResult> tuning)
+    {
+        Directory.CreateDirectory(directory);
+        ModelBundle.CopyModel(segmentation, directory, ModelBundle.SegmentationDirectory);
+        var pinned = new PipelineModels(new ModelReference(ModelBundle.SegmentationDirectory, ModelCard.Read(Path.Combine(segmentation, ModelCard.FileName)).Sha256));
+        if (features is not null)
+        {
+            ModelBundle.CopyModel(features, directory, ModelBundle.FeaturesDirectory);
+            pinned = pinned with { Features = new ModelReference(ModelBundle.FeaturesDirectory, ModelCard.Read(Path.Combine(features, ModelCard.FileName)).Sha256) };
+        }
+        File.WriteAllText(Path.Combine(directory, ModelBundle.PipelineFile), (definition with { Models = pinned }).ToJson() + "\n");
+        ml.ComponentCatalog.RegisterAssembly(typeof(ScreeningTrainer).Assembly);
+        var modelPath = Path.Combine(directory, ModelBundle.ModelFile);
+        ml.Model.Save(model, inputSchema, modelPath + ".tmp");
+        File.Move(modelPath + ".tmp", modelPath, overwrite: true);
+        foreach (var result in tuning)
+        {
+            var name = result.Options.Metric.TaskOf() == HeadTask.BmdRegression ? "bmd" : "class";
+            DataFrame.SaveCsv(result.ToDataFrame(), Path.Combine(directory, $"trials-{name}.csv"));
+        }
+        ModelBundle.Seal(directory, new BundleManifest
+        {
+            Name = Path.GetFileName(Path.GetFullPath(directory)),
+            Pipeline = definition.Name,
+            CreatedAt = DateTimeOffset.UtcNow,
+            OsteomlVersion = typeof(ScreeningTrainer).Assembly.GetName().Version?.ToString(3) ?? "0",
+            Files = new Dictionary<string, string>(),
+            FeatureColumns = definition.IsHuBaseline ? [] : definition.FeatureColumns,
+            FeatureLength = featureLength,
+            HuLine = huLine,
+            Heads = heads,
+            TrainingCases = trainingCases,
+        });
+        return ModelBundle.Load(directory);
+    }
+}

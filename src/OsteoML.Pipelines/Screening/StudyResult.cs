@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OsteoML.AutoTune.Calibration;
+using OsteoML.Evaluation;
+using OsteoML.Pipelines.Features;
+using OsteoML.Pipelines.Heads;
+using OsteoML.Pipelines.Measurement;
+
+namespace OsteoML.Pipelines.Screening;
+
+/// <summary>One level's trabecular measurements and its BMD estimate on the bundle's HU line.</summary>
+public sealed record LevelResult(string Level, double? MeanHu, double? MedianHu, double? SdHu, double? P10Hu, double? P90Hu, double? VolumeCm3, double? BmdEstimate);
+
+/// <summary>
+/// The outcome of screening one study. <see cref="Status"/>: <c>ok</c> (a BMD is reported), <c>refused</c> (the
+/// study was read but L1/L2 could not be named — the QA flags say why — so no BMD, rather than a guess) or
+/// <c>failed</c> (<see cref="Error"/> says why). No patient identifiers: UIDs and the site key only.
+/// </summary>
+public sealed record StudyResult
+{
+    public const string Ok = "ok", Refused = "refused", Failed = "failed";
+
+    public required string StudyInstanceUid { get; init; }
+    public required string SeriesInstanceUid { get; init; }
+    public required string SiteKey { get; init; }
+    public required string Status { get; init; }
+    /// <summary>mg/cm³, calibrated when a profile applied.</summary>
+    public double? Bmd { get; init; }
+    public string? Class { get; init; }
+    /// <summary>normal, osteopenia, osteoporosis.</summary>
+    public IReadOnlyList<double>? Probabilities { get; init; }
+    /// <summary>The global model's BMD before site calibration.</summary>
+    public double? GlobalBmd { get; init; }
+    /// <summary>"site: Method, k = n", or null when the site has no profile.</summary>
+    public string? CalibrationProfile { get; init; }
+    public string? CalibrationNote { get; init; }
+    public IReadOnlyList<LevelResult> Levels { get; init; } = [];
+    public IReadOnlyDictionary<string, double?> Tissues { get; init; } = new Dictionary<string, double?>();
+    public IReadOnlyList<string> QaFlags { get; init; } = [];
+    public string? LevelStatus { get; init; }
+    public string? LevelReason { get; init; }
+    public double? SegmentationConfidence { get; init; }
+    public double? SliceThicknessMm { get; init; }
+    public double? Kvp { get; init; }
+    public string? Error { get; init; }
+    public double Seconds { get; init; }
+
+    [JsonIgnore] public int? ClassIndex => Class is null ? null : AcrClasses.Names.ToList().IndexOf(Class);
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson(bool indented = false) => JsonSerializer.Serialize(this, indented ? new JsonSerializerOptions(Json) { WriteIndented = true } : Json);
+
+    public static StudyResult Failure(string studyUid, string seriesUid, string siteKey, string error, double seconds = 0) => new()
+    {
+        StudyInstanceUid = studyUid, SeriesInstanceUid = seriesUid, SiteKey = siteKey, Status = Failed, Error = error, Seconds = seconds,
+    };
+
+    /// <summary>The result of a featurized study under a bundle's heads (or HU line) and site profiles.</summary>
+    public static StudyResult From(StudyFeatures f, HuLine huLine, bool huBaseline, SiteProfileSet profiles, double seconds)
+    {
+        var study = f.Study;
+        if (f.Error is not null) return Failure(study.StudyInstanceUid, study.SeriesInstanceUid, study.SiteKey, f.Error, seconds);
+        var levels = StudyMeasurer.MeasuredLevels.Select((level, i) =>
+        {
+            double? At(int field) => f.LevelMeasures.Length > i * 8 + field && float.IsFinite(f.LevelMeasures[i * 8 + field]) ? f.LevelMeasures[i * 8 + field] : null;
+            var mean = At(0);
+            return new LevelResult(level, mean, At(1), At(2), At(3), At(6), At(7), mean is { } hu ? Math.Round(huLine.Bmd(hu), 1) : null);
+        }).ToList();
+        var tissues = MeasureColumns.Tissues.Select((name, i) => (name, value: f.TissueHu.Length > i && float.IsFinite(f.TissueHu[i]) ? (double?)Math.Round(f.TissueHu[i], 1) : null))
+            .ToDictionary(t => t.name, t => t.value);
+        var result = new StudyResult
+        {
+            StudyInstanceUid = study.StudyInstanceUid,
+            SeriesInstanceUid = study.SeriesInstanceUid,
+            SiteKey = study.SiteKey,
+            Status = f.Measurable ? Ok : Refused,
+            Levels = levels,
+            Tissues = tissues,
+            QaFlags = f.Flags,
+            LevelStatus = f.LevelStatus,
+            LevelReason = f.LevelReason,
+            SegmentationConfidence = float.IsFinite(f.SegmentationConfidence) ? Math.Round(f.SegmentationConfidence, 4) : null,
+            SliceThicknessMm = f.Acquisition.Length > 1 && float.IsFinite(f.Acquisition[1]) ? f.Acquisition[1] : null,
+            Kvp = f.Acquisition.Length > 0 && float.IsFinite(f.Acquisition[0]) ? f.Acquisition[0] : null,
+            Seconds = Math.Round(seconds, 3),
+        };
+        if (!f.Measurable) return result with { Error = f.LevelReason };
+
+        var (globalBmd, globalProbabilities) = huBaseline
+            ? (huLine.Bmd(f.L1L2MeanHu), huLine.Probabilities(f.L1L2MeanHu))
+            : ((double)f.PredictedBmd, f.ClassProbabilities.Select(p => (double)p).ToArray());
+        var tissueValues = f.TissueHu.Select(t => (double)t).ToArray();
+        var calibrated = profiles.Apply(study.SiteKey, globalBmd, tissueValues);
+        var probabilities = calibrated.Probabilities ?? globalProbabilities;
+        // Without a profile the class head decides (the HU baseline: the ACR class of its BMD).
+        var classIndex = calibrated.Profile is not null ? calibrated.ClassIndex
+            : huBaseline ? ClassThresholds.Acr.Classify(globalBmd) : ArgMax(probabilities);
+        return result with
+        {
+            Bmd = Math.Round(calibrated.Bmd, 2),
+            GlobalBmd = Math.Round(globalBmd, 2),
+            Class = AcrClasses.Names[classIndex],
+            Probabilities = probabilities.Select(p => Math.Round(p, 5)).ToArray(),
+            CalibrationProfile = calibrated.Profile,
+            CalibrationNote = calibrated.Note,
+        };
+    }
+
+    private static int ArgMax(IReadOnlyList<double> values)
+    {
+        var best = 0;
+        for (var i = 1; i < values.Count; i++) if (values[i] > values[best]) best = i;
+        return best;
+    }
+}
