@@ -16,6 +16,9 @@ namespace OsteoML.Pipelines;
 /// </summary>
 public sealed class PipelineRuntime : IDisposable
 {
+    /// <summary>Segmentations are kept in this sub-folder of a cache folder.</summary>
+    public const string SegmentationFolder = "segmentations";
+
     private static readonly AsyncLocal<PipelineRuntime?> Ambient = new();
     private readonly Lazy<VertebraSegmenter> _segmenter;
 
@@ -27,7 +30,7 @@ public sealed class PipelineRuntime : IDisposable
         MeasurementOptions = measurement ?? new MeasurementOptions();
         Crop = crop;
         Device = device ?? DeviceSelection.Cpu;
-        Store = new SegmentationStore(cacheDirectory is null ? null : Path.Combine(cacheDirectory, "segmentations"));
+        Store = new SegmentationStore(cacheDirectory is null ? null : Path.Combine(cacheDirectory, SegmentationFolder));
         var card = ModelCard.Read(Path.Combine(segmentationModelDirectory, ModelCard.FileName));
         SegmentationModelSha256 = card.Sha256;
         _segmenter = new Lazy<VertebraSegmenter>(() => new VertebraSegmenter(segmentationModelDirectory, SegmentationOptions, Device));

@@ -1,10 +1,92 @@
 using System.CommandLine;
+using OsteoML.Pipelines.Bundles;
+using OsteoML.Pipelines.Screening;
+using OsteoML.Pipelines.Studies;
 
 namespace OsteoML.Cli.Commands;
 
-/// <summary><c>osteoml batch</c>: screen every study under a folder, resumably.</summary>
+/// <summary>
+/// <c>osteoml batch --model MODEL ROOT --out DIR [--jobs N] [--truth MANIFEST.csv]</c>: every CT series under ROOT →
+/// <c>results.jsonl</c> (one line per series, appended as each finishes) and <c>results.csv</c>. A rerun after a kill
+/// skips what is already in results.jsonl. Failures are recorded with their reason and skipped; exit 3 when any.
+/// </summary>
 internal static class BatchCommand
 {
-    public static Command Create(CliContext context) =>
-        PendingCommand.Create("batch", "Screen every study under a folder, resumably.", "The screening pipeline in ML.NET", context);
+    public static Command Create(CliContext context)
+    {
+        var model = ScreenCommand.ModelOption();
+        var root = new Argument<DirectoryInfo>("ROOT") { Description = "Folder tree of DICOM studies." };
+        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder for results.jsonl, results.csv (and predictions.csv with --truth).", Required = true };
+        var jobs = ScreenCommand.JobsOption();
+        var truth = new Option<FileInfo?>("--truth") { Description = "Cohort manifest with the reference BMD: also write predictions.csv in the evaluation format." };
+        var qa = new Option<bool>("--qa-png") { Description = "Write each study's QA image to OUT/qa/." };
+        var device = ScreenCommand.DeviceOption();
+        var cache = ScreenCommand.CacheOption();
+        var command = new Command("batch", "Screen every study under a folder, resumably.") { model, root, output, jobs, truth, qa, device, cache };
+        command.SetAction((parseResult, cancellation) => Task.FromResult(Run(parseResult, cancellation)));
+        return command;
+
+        int Run(ParseResult parseResult, CancellationToken cancellation)
+        {
+            var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
+            var rootPath = parseResult.GetValue(root)!.FullName;
+            if (!Directory.Exists(rootPath)) throw new DirectoryNotFoundException($"{rootPath}: no such folder.");
+            var jobCount = parseResult.GetValue(jobs);
+            var studies = StudySource.FromFolder(rootPath);
+            var store = new BatchResults(parseResult.GetValue(output)!.FullName);
+            var pending = studies.Studies.Where(s => !store.Contains(s.SeriesInstanceUid)).ToList();
+            foreach (var failure in studies.Failures.Where(f => !store.Contains(BatchResults.FailureKey(f.Location))))
+                store.Append(BatchResults.FailureKey(failure), StudyResult.Failure("", "", "", $"{failure.Location}: {failure.Reason}"));
+            if (store.Resumed > 0) context.Error.WriteLine($"resuming: {store.Resumed} result(s) already in {store.JsonlPath}, {pending.Count} series to go");
+
+            var qaDirectory = parseResult.GetValue(qa) ? Path.Combine(store.Directory, "qa") : null;
+            if (qaDirectory is not null) Directory.CreateDirectory(qaDirectory);
+            using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, ScreenCommand.Device(parseResult, device),
+                threads: Math.Max(1, Environment.ProcessorCount / jobCount));
+            ScreenCommand.WithProgress(context, "screening", pending.Count, advance =>
+            {
+                Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = jobCount, CancellationToken = cancellation }, study =>
+                {
+                    var result = screener.Screen(study);
+                    if (qaDirectory is not null && result.Status != StudyResult.Failed)
+                        TryWriteQa(screener, study, result, Path.Combine(qaDirectory, study.SeriesInstanceUid + ".png"));
+                    store.Append(study.SeriesInstanceUid, result);
+                    advance();
+                });
+                return 0;
+            });
+            var all = store.Finish();
+            if (parseResult.GetValue(truth) is { } manifest) WritePredictions(context, store, all, manifest.FullName);
+            var failed = all.Count(r => r.Status == StudyResult.Failed);
+            var refused = all.Count(r => r.Status == StudyResult.Refused);
+            context.Out.WriteLine($"{all.Count} series: {all.Count - failed - refused} with a BMD, {refused} refused (see qa_flags), {failed} failed; wrote {store.CsvPath}");
+            foreach (var f in all.Where(r => r.Status == StudyResult.Failed))
+                context.Error.WriteLine($"failed {(f.SeriesInstanceUid.Length > 0 ? "series " + f.SeriesInstanceUid : "")}: {f.Error}");
+            return failed > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+        }
+    }
+
+    private static void TryWriteQa(Screener screener, StudyRow study, StudyResult result, string path)
+    {
+        var volume = screener.Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
+        var key = OsteoML.Pipelines.Segmentation.SegmentationStore.Key(study.SeriesInstanceUid, screener.Runtime.SegmentationModelSha256);
+        var png = QaImage.Render(volume, screener.Runtime.Store.Get(key), result);
+        File.WriteAllBytes(path + ".tmp", png);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    /// <summary>predictions.csv in the evaluation format: results joined to the manifest by series UID.</summary>
+    private static void WritePredictions(CliContext context, BatchResults store, IReadOnlyList<StudyResult> results, string manifestPath)
+    {
+        var truth = CohortManifest.Read(manifestPath).Where(r => r.SeriesUid.Length > 0).ToDictionary(r => r.SeriesUid, StringComparer.Ordinal);
+        var cohortDirectory = Path.GetDirectoryName(manifestPath)!;
+        var pairs = results.Where(r => truth.ContainsKey(r.SeriesInstanceUid))
+            .Select(r => (Study: truth[r.SeriesInstanceUid].ToStudy(cohortDirectory), Result: r))
+            .Select(p => { p.Study.PatientId = p.Result.StudyInstanceUid; return p; })
+            .ToList();
+        var path = Path.Combine(store.Directory, "predictions.csv");
+        PredictionRows.Write(path, pairs);
+        var unmatched = results.Count(r => r.SeriesInstanceUid.Length > 0 && !truth.ContainsKey(r.SeriesInstanceUid));
+        context.Out.WriteLine($"wrote {path} ({pairs.Count(p => p.Result.Bmd is not null)} rows{(unmatched > 0 ? $"; {unmatched} series not in the manifest" : "")})");
+    }
 }

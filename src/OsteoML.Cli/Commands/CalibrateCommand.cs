@@ -1,10 +1,212 @@
 using System.CommandLine;
+using OsteoML.AutoTune.Calibration;
+using OsteoML.Evaluation;
+using OsteoML.Pipelines.Bundles;
+using OsteoML.Pipelines.Features;
+using OsteoML.Pipelines.Screening;
+using OsteoML.Pipelines.Studies;
+using ScottPlot;
+using Spectre.Console;
 
 namespace OsteoML.Cli.Commands;
 
-/// <summary><c>osteoml calibrate</c>: fit a per-site calibration profile from local QCT-labelled cases.</summary>
+/// <summary>
+/// <c>osteoml calibrate --model MODEL --cohort DIR --cases CASES.csv [--objective …] [--out MODEL2]</c>: one calibration
+/// profile per scanner site present among the cases (site key from the DICOM headers), with before/after metrics;
+/// <c>--learning-curve</c> instead measures MAE and AUC against k per independent site, as a table and a plot.
+/// </summary>
 internal static class CalibrateCommand
 {
-    public static Command Create(CliContext context) =>
-        PendingCommand.Create("calibrate", "Fit a per-site calibration profile from local QCT-labelled cases.", "Tuning and site calibration", context);
+    public static Command Create(CliContext context)
+    {
+        var model = ScreenCommand.ModelOption();
+        var cohort = new Option<DirectoryInfo>("--cohort", "-c") { Description = "Folder the cases' series_dir paths are relative to.", Required = true };
+        var cases = new Option<FileInfo?>("--cases") { Description = "QCT-labelled local cases: the cohort manifest's columns (case_id, series_dir, bmd_qct, class, …). Default with --learning-curve: the cohort's independent split." };
+        var objective = new Option<string>("--objective")
+        {
+            Description = "Threshold objective: macro-f1, balanced-accuracy, or sensitivity:0.90 (osteoporosis sensitivity floor).",
+            DefaultValueFactory = _ => "macro-f1",
+            Validators = { r => { try { ParseObjective(r.GetValueOrDefault<string>()); } catch (ArgumentException ex) { r.AddError($"--objective: {ex.Message}"); } } },
+        };
+        var output = new Option<DirectoryInfo?>("--out", "-o") { Description = "Write a new bundle here (default: add the profiles to MODEL), or the learning curve's folder." };
+        var learningCurve = new Option<bool>("--learning-curve") { Description = "Measure MAE and AUC against k (5, 10, 20, 40) per site instead of writing profiles." };
+        var ks = new Option<string>("--ks") { Description = "Learning-curve k values.", DefaultValueFactory = _ => "5,10,20,40" };
+        var draws = new Option<int>("--draws") { Description = "Learning-curve draws per k.", DefaultValueFactory = _ => 20 };
+        var jobs = ScreenCommand.JobsOption();
+        var device = ScreenCommand.DeviceOption();
+        var cache = ScreenCommand.CacheOption();
+        var command = new Command("calibrate", "Fit per-site calibration profiles from local QCT-labelled cases.")
+        {
+            model, cohort, cases, objective, output, learningCurve, ks, draws, jobs, device, cache,
+        };
+        command.SetAction(parseResult =>
+        {
+            var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
+            var cohortDirectory = parseResult.GetValue(cohort)!.FullName;
+            var curve = parseResult.GetValue(learningCurve);
+            var casesPath = parseResult.GetValue(cases)?.FullName
+                ?? (curve ? Path.Combine(cohortDirectory, "manifest.csv") : throw new ArgumentException("--cases is required (unless --learning-curve)."));
+            var studies = StudySource.FromManifest(casesPath, cohortDirectory, s => parseResult.GetValue(cases) is not null || s.Split == "independent");
+            foreach (var failure in studies.Failures) context.Error.WriteLine($"skipped {failure.Location}: {failure.Reason}");
+            var cacheDirectory = parseResult.GetValue(cache)?.FullName ?? Path.Combine(cohortDirectory, ".osteoml-cache");
+            var (sites, skipped) = LocalCases(context, bundle, studies, cacheDirectory, ScreenCommand.Device(parseResult, device), parseResult.GetValue(jobs));
+            var options = new SiteCalibrationOptions { Objective = ParseObjective(parseResult.GetValue(objective)!).Objective, MinimumOsteoporosisSensitivity = ParseObjective(parseResult.GetValue(objective)!).Floor };
+            if (curve)
+            {
+                var directory = parseResult.GetValue(output)?.FullName ?? Path.Combine(bundle.Directory, "learning-curve");
+                var kValues = parseResult.GetValue(ks)!.Split(',').Select(k => int.Parse(k.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                WriteLearningCurve(context, bundle, sites, kValues, parseResult.GetValue(draws), options, directory);
+                return skipped > 0 || studies.Failures.Count > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+            }
+            var target = parseResult.GetValue(output)?.FullName ?? bundle.Directory;
+            var refused = Calibrate(context, bundle, sites, options, target);
+            return refused > 0 || skipped > 0 || studies.Failures.Count > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The global model's predictions on the local cases, grouped by site key; studies without a BMD are reported.</summary>
+    internal static (Dictionary<string, IReadOnlyList<(StudyRow Study, CalibrationCase Case)>> Sites, int Skipped) LocalCases(CliContext context,
+        ModelBundle bundle, StudyList studies, string? cacheDirectory, Pipelines.Segmentation.DeviceSelection device, int jobs)
+    {
+        using var screener = new Screener(bundle, cacheDirectory, device, Math.Max(1, Environment.ProcessorCount / jobs));
+        var features = ScreenCommand.WithProgress(context, "local cases", studies.Studies.Count, advance => screener.Featurize(studies.Studies, jobs, _ => advance()));
+        var unprofiled = new SiteProfileSet([]);
+        var sites = new Dictionary<string, List<(StudyRow, CalibrationCase)>>(StringComparer.Ordinal);
+        var skipped = 0;
+        foreach (var f in features)
+        {
+            var result = StudyResult.From(f, bundle.Manifest.HuLine!, bundle.Definition.IsHuBaseline, unprofiled, 0);
+            if (result.GlobalBmd is not { } global || !f.Study.HasLabels)
+            {
+                skipped++;
+                context.Error.WriteLine($"skipped case {f.Study.StudyId}: {result.Error ?? "no reference BMD"}");
+                continue;
+            }
+            if (!sites.TryGetValue(f.Study.SiteKey, out var list)) sites[f.Study.SiteKey] = list = [];
+            list.Add((f.Study, new CalibrationCase(f.Study.PatientId, global, f.Study.Bmd, f.TissueHu.Select(t => (double)t).ToArray(), result.Probabilities)));
+        }
+        return (sites.ToDictionary(s => s.Key, s => (IReadOnlyList<(StudyRow, CalibrationCase)>)s.Value, StringComparer.Ordinal), skipped);
+    }
+
+    private static int Calibrate(CliContext context, ModelBundle bundle, Dictionary<string, IReadOnlyList<(StudyRow Study, CalibrationCase Case)>> sites,
+        SiteCalibrationOptions options, string target)
+    {
+        var profiles = bundle.Profiles.Profiles.ToDictionary(p => p.SiteKey, StringComparer.Ordinal);
+        var refused = 0;
+        foreach (var (site, cases) in sites.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            var local = cases.Select(c => c.Case with { Tissues = c.Case.Tissues!.All(double.IsFinite) ? c.Case.Tissues : null }).ToList();
+            SiteProfile profile;
+            try { profile = SiteCalibrator.Calibrate(site, local, bundle.Identity, options); }
+            catch (CalibrationRefusedException ex)
+            {
+                refused++;
+                context.Error.WriteLine($"refused: {ex.Message}");
+                continue;
+            }
+            profiles[site] = profile;
+            Report(context, profile, local);
+        }
+        if (target != bundle.Directory) ModelBundle.CopyTo(bundle.Directory, target);
+        var directory = Path.Combine(target, ModelBundle.CalibrationDirectory);
+        if (Directory.Exists(directory))
+            foreach (var stale in Directory.GetFiles(directory, "*" + SiteProfileSet.FileSuffix)) File.Delete(stale);
+        new SiteProfileSet(profiles.Values).Save(directory);
+        ModelBundle.Seal(target, bundle.Manifest);
+        context.Out.WriteLine($"wrote {profiles.Count} profile(s) to {directory}{(refused > 0 ? $"; {refused} site(s) refused" : "")}");
+        return refused;
+    }
+
+    /// <summary>Before/after on the site's own cases with patient-bootstrap CIs, and the profile's leave-one-out MAE.</summary>
+    private static void Report(CliContext context, SiteProfile profile, IReadOnlyList<CalibrationCase> cases)
+    {
+        var ids = cases.Select(c => c.PatientId).ToArray();
+        var truth = cases.Select(c => c.QctBmd).ToArray();
+        var classes = truth.Select(ClassThresholds.Acr.Classify).ToArray();
+        var bootstrap = new PatientBootstrap(ids, 1000, 1);
+        var before = Metrics.Regression(truth, cases.Select(c => c.GlobalBmd).ToArray(), bootstrap);
+        var applied = cases.Select(c => profile.Apply(c.GlobalBmd, c.Tissues)).ToArray();
+        var after = Metrics.Regression(truth, applied.Select(a => a.Bmd).ToArray(), bootstrap);
+        var beforeClass = cases.All(c => c.GlobalProbabilities is not null)
+            ? Metrics.Classification(classes, cases.Select(c => c.GlobalProbabilities!).ToArray(), classNames: AcrClasses.Names, bootstrap: bootstrap) : null;
+        var afterClass = Metrics.Classification(classes, applied.Select(a => a.Probabilities!).ToArray(), classNames: AcrClasses.Names, bootstrap: bootstrap);
+        var table = new Table().Title(Markup.Escape($"{profile.Describe()} (thresholds {profile.Thresholds.OsteoporosisBelow:0.#}/{profile.Thresholds.NormalAbove:0.#})"))
+            .AddColumns("", "before (global)", "after (in-sample)");
+        string Ci(double? v, ConfidenceInterval? ci, int d) => v is null ? "–" : $"{ScreenCommand.F(v.Value, d)} [{ScreenCommand.F(ci?.Low ?? double.NaN, d)}, {ScreenCommand.F(ci?.High ?? double.NaN, d)}]";
+        table.AddRow("MAE mg/cm³", Ci(before.Mae, before.Ci?.Mae, 2), Ci(after.Mae, after.Ci?.Mae, 2));
+        table.AddRow("mean AUC", beforeClass is null ? "–" : Ci(beforeClass.MeanAuc, beforeClass.Ci?.MeanAuc, 3), Ci(afterClass.MeanAuc, afterClass.Ci?.MeanAuc, 3));
+        table.AddRow("leave-one-out MAE", ScreenCommand.F(profile.CrossValidation.UncalibratedMae, 2), ScreenCommand.F(profile.CrossValidation.ChosenMae, 2));
+        context.Console.Write(table);
+        foreach (var warning in profile.Warnings) context.Error.WriteLine($"warning: site '{profile.SiteKey}': {warning}");
+    }
+
+    private static void WriteLearningCurve(CliContext context, ModelBundle bundle, Dictionary<string, IReadOnlyList<(StudyRow Study, CalibrationCase Case)>> sites,
+        int[] ks, int draws, SiteCalibrationOptions options, string directory)
+    {
+        var points = LearningCurve.Run(sites.ToDictionary(s => s.Key, s => (IReadOnlyList<CalibrationCase>)s.Value.Select(c => c.Case with
+        {
+            Tissues = c.Case.Tissues!.All(double.IsFinite) ? c.Case.Tissues : null,
+        }).ToList()), bundle.Identity, ks, draws, options: options);
+        Directory.CreateDirectory(directory);
+        var table = new Table().AddColumns("site", "k", "draws", "MAE mg/cm³", "mean AUC");
+        foreach (var p in points)
+            table.AddRow(Markup.Escape(p.Site), p.K.ToString(), p.Draws.ToString(), p.Draws == 0 ? "–" : $"{ScreenCommand.F(p.MaeMean, 2)} ± {ScreenCommand.F(p.MaeSd, 2)}",
+                p.Draws == 0 ? "–" : $"{ScreenCommand.F(p.AucMean, 3)} ± {ScreenCommand.F(p.AucSd, 3)}");
+        context.Console.Write(table);
+        var csv = Path.Combine(directory, "learning-curve.csv");
+        Microsoft.Data.Analysis.DataFrame.SaveCsv(LearningCurve.ToDataFrame(points), csv);
+        var png = Path.Combine(directory, "learning-curve.png");
+        PlotLearningCurve(points, png);
+        context.Out.WriteLine($"wrote {csv} and {png}");
+    }
+
+    private static void PlotLearningCurve(IReadOnlyList<LearningCurvePoint> points, string path)
+    {
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(2);
+        var font = PlotFont();
+        var mae = multiplot.GetPlot(0);
+        var auc = multiplot.GetPlot(1);
+        foreach (var site in points.GroupBy(p => p.Site))
+        {
+            var valid = site.Where(p => p.Draws > 0).OrderBy(p => p.K).ToArray();
+            var label = site.Key.Split('|') is { Length: 5 } parts ? $"{parts[0]} / {parts[3]}" : site.Key;
+            var m = mae.Add.Scatter(valid.Select(p => (double)p.K).ToArray(), valid.Select(p => p.MaeMean).ToArray());
+            m.LegendText = label;
+            var a = auc.Add.Scatter(valid.Select(p => (double)p.K).ToArray(), valid.Select(p => p.AucMean).ToArray());
+            a.LegendText = label;
+        }
+        mae.Title("BMD MAE vs local cases k");
+        mae.XLabel("k (0 = uncalibrated)");
+        mae.YLabel("MAE mg/cm³");
+        auc.Title("mean AUC vs local cases k");
+        auc.XLabel("k (0 = uncalibrated)");
+        auc.YLabel("mean AUC");
+        mae.ShowLegend();
+        mae.Font.Set(font);
+        auc.Font.Set(font);
+        multiplot.SavePng(path, 1000, 800);
+    }
+
+    /// <summary>DejaVu Sans registered from its file: the Linux Skia build has no fontconfig and draws no text otherwise.</summary>
+    private static string PlotFont()
+    {
+        const string family = "DejaVu Sans";
+        var file = new[] { "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF" }
+            .Select(d => Path.Combine(d, "DejaVuSans.ttf")).FirstOrDefault(File.Exists);
+        if (file is null) return Fonts.Default;
+        Fonts.AddFontFile(family, file, bold: false, italic: false);
+        return family;
+    }
+
+    private static (ThresholdObjective Objective, double Floor) ParseObjective(string text)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        if (t is "macro-f1" or "f1") return (ThresholdObjective.MacroF1, 0.90);
+        if (t is "balanced-accuracy") return (ThresholdObjective.BalancedAccuracy, 0.90);
+        if (t.StartsWith("sensitivity:", StringComparison.Ordinal) && double.TryParse(t[12..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var floor) && floor is > 0 and <= 1)
+            return (ThresholdObjective.OsteoporosisSensitivity, floor);
+        throw new ArgumentException($"unknown objective '{text}': expected macro-f1, balanced-accuracy or sensitivity:0.90.");
+    }
 }

@@ -1,10 +1,151 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using OsteoML.Evaluation;
+using OsteoML.Evaluation.Reports;
+using OsteoML.Pipelines;
+using OsteoML.Pipelines.Heads;
+using OsteoML.Pipelines.Screening;
+using OsteoML.Pipelines.Segmentation;
+using OsteoML.Pipelines.Studies;
+using OsteoML.Synthesis;
+using OsteoML.Synthesis.Output;
+using OsteoML.Synthesis.Rendering;
+using Spectre.Console;
 
 namespace OsteoML.Cli.Commands;
 
-/// <summary><c>osteoml demo</c>: run the whole chain on the embedded demo cohort.</summary>
+/// <summary>
+/// <c>osteoml demo</c>: the README's main job. Generates the <c>demo</c> cohort (or reuses it), runs the shipped
+/// models over it, trains the heads of both pipelines (the full chain and the HU baseline) on the train split,
+/// calibrates each independent site (leave-one-out inside the site), evaluates, prints the paper-style table and
+/// writes <c>demo-output/</c> with the report, predictions and QA images.
+/// </summary>
 internal static class DemoCommand
 {
-    public static Command Create(CliContext context) =>
-        PendingCommand.Create("demo", "Run the whole chain on the embedded demo cohort.", "The screening pipeline in ML.NET", context);
+    public const string Preset = "demo";
+    public const ulong Seed = 42;
+
+    public static Command Create(CliContext context)
+    {
+        var cohortOption = new Option<DirectoryInfo>("--cohort") { Description = "Where the demo cohort is generated (reused when present).", DefaultValueFactory = _ => new DirectoryInfo("demo-cohort") };
+        var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Output folder.", DefaultValueFactory = _ => new DirectoryInfo("demo-output") };
+        var pipelines = new Option<DirectoryInfo?>("--pipelines") { Description = "Folder of the pipeline definitions (default: the repository's pipelines/)." };
+        var jobs = ScreenCommand.JobsOption();
+        jobs.DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2);
+        var device = ScreenCommand.DeviceOption();
+        var command = new Command("demo", "Run the whole chain on the embedded demo cohort.") { cohortOption, output, pipelines, jobs, device };
+        command.SetAction(parseResult =>
+        {
+            var clock = Stopwatch.StartNew();
+            var cohortDirectory = parseResult.GetValue(cohortOption)!.FullName;
+            var outputDirectory = parseResult.GetValue(output)!.FullName;
+            var pipelineDirectory = parseResult.GetValue(pipelines)?.FullName ?? FindPipelines();
+            EnsureCohort(context, cohortDirectory);
+            var studies = StudySource.FromManifest(Path.Combine(cohortDirectory, "manifest.csv"), cohortDirectory);
+            var options = new TrainingOptions
+            {
+                CacheDirectory = Path.Combine(cohortDirectory, ".osteoml-cache"),
+                Device = ScreenCommand.Device(parseResult, device),
+                Jobs = parseResult.GetValue(jobs),
+            };
+            Directory.CreateDirectory(outputDirectory);
+            context.Out.WriteLine($"[{clock.Elapsed:mm\\:ss}] training qct-screening on {studies.Studies.Count(s => s.Split == "train")} train studies (segmentation of all {studies.Studies.Count} studies is cached)");
+            var qct = TrainCommand.Train(context, Path.Combine(pipelineDirectory, "qct-screening.json"), studies, Path.Combine(outputDirectory, "model"), options);
+            context.Out.WriteLine($"[{clock.Elapsed:mm\\:ss}] training hu-baseline");
+            var baseline = TrainCommand.Train(context, Path.Combine(pipelineDirectory, "hu-baseline.json"), studies, Path.Combine(outputDirectory, "hu-baseline"), options);
+
+            context.Out.WriteLine($"[{clock.Elapsed:mm\\:ss}] evaluating");
+            var qctResults = Pair(qct);
+            var baselineResults = Pair(baseline);
+            var independent = qctResults.Where(p => p.Study.Split == "independent").ToList();
+            var calibrated = LeaveOneOutCalibration.Apply(independent.Select(p => (p.Study, p.Result, (IReadOnlyList<double>?)p.Features.TissueHu.Select(t => (double)t).ToArray())).ToList(),
+                qct.Bundle.Identity);
+            var calibratedPairs = independent.Zip(calibrated, (p, r) => (p.Study, r)).ToList();
+
+            PredictionTable Table(IEnumerable<(StudyRow, StudyResult)> rows, string source) => PredictionRows.Table(rows, source);
+            IEnumerable<(StudyRow, StudyResult)> Split(List<(StudyRow Study, StudyResult Result, Pipelines.Features.StudyFeatures Features)> rows, string split) =>
+                rows.Where(p => p.Study.Split == split).Select(p => (p.Study, p.Result));
+            var rowsOut = new List<PaperRow>
+            {
+                PaperRow.Of("internal test", Table(Split(qctResults, "test"), "test")),
+                PaperRow.Of("independent, global model", Table(Split(qctResults, "independent"), "independent")),
+                PaperRow.Of("independent, site-calibrated (leave-one-out)", Table(calibratedPairs, "independent")),
+                PaperRow.Of("HU baseline, internal test", Table(Split(baselineResults, "test"), "test")),
+                PaperRow.Of("HU baseline, independent", Table(Split(baselineResults, "independent"), "independent")),
+                PaperRow.Published(StudyReference.Test),
+                PaperRow.Published(StudyReference.Independent),
+            };
+            var table = new Table().Title("OsteoML demo: synthetic demo cohort (not patients); published study for scale").AddColumns(PaperTable.Columns.ToArray());
+            foreach (var r in rowsOut) table.AddRow(PaperTable.Cells(r).Select(Markup.Escape).ToArray());
+            context.Console.Write(table);
+
+            // Files: predictions, the evaluation report of the full chain (test + calibrated independent), QA images.
+            var reportRows = Split(qctResults, "test").Concat(calibratedPairs).ToList();
+            PredictionRows.Write(Path.Combine(outputDirectory, "predictions.csv"), reportRows);
+            PredictionRows.Write(Path.Combine(outputDirectory, "predictions-global.csv"), qctResults.Where(p => p.Study.Split != "train").Select(p => (p.Study, p.Result)));
+            PredictionRows.Write(Path.Combine(outputDirectory, "predictions-hu-baseline.csv"), baselineResults.Where(p => p.Study.Split != "train").Select(p => (p.Study, p.Result)));
+            var evaluation = PredictionEvaluator.Evaluate(Table(reportRows, "predictions.csv"), new EvaluationOptions { By = ["split", "site"], Replicates = 200 });
+            var files = EvaluationOutput.Write(evaluation, Path.Combine(outputDirectory, "report"));
+            File.WriteAllText(Path.Combine(outputDirectory, "table.md"),
+                "# OsteoML demo\n\nSynthetic `demo` cohort (seed 42); the published study's numbers are for scale, not a comparison of like with like.\n\n"
+                + PaperTable.Markdown(rowsOut));
+            var qa = WriteQaImages(options.CacheDirectory, qctResults, Path.Combine(outputDirectory, "qa"));
+            context.Out.WriteLine($"[{clock.Elapsed:mm\\:ss}] wrote {Path.Combine(outputDirectory, "table.md")}, {files.ReportHtml}, {qa} QA image(s) in {Path.Combine(outputDirectory, "qa")}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static List<(StudyRow Study, StudyResult Result, Pipelines.Features.StudyFeatures Features)> Pair(TrainingResult training)
+    {
+        var results = training.Results(training.Features);
+        return training.Features.Zip(results, (f, r) => (f.Study, r, f)).ToList();
+    }
+
+    /// <summary>Generates the demo cohort unless a complete one is there already.</summary>
+    private static void EnsureCohort(CliContext context, string directory)
+    {
+        var marker = Path.Combine(directory, "cohort.json");
+        if (File.Exists(Path.Combine(directory, "manifest.csv")) && File.Exists(marker))
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(marker));
+            if (json.RootElement.GetProperty("preset").GetString() == Preset && json.RootElement.GetProperty("seed").GetUInt64() == Seed)
+            {
+                context.Out.WriteLine($"reusing the demo cohort in {directory}");
+                return;
+            }
+            throw new InvalidOperationException($"{directory} holds another cohort; remove it or pass --cohort.");
+        }
+        var cohort = SyntheticCohort.Create(Preset, Seed);
+        var result = ScreenCommand.WithProgress(context, "generating the demo cohort", cohort.Cases.Count, advance =>
+            CohortWriter.Write(cohort, directory, RenderOptions.Reduced, progress: new Progress<string>(_ => advance())));
+        if (result.Failures.Count > 0) throw new InvalidOperationException($"demo cohort: {result.Failures.Count} case(s) failed; first {result.Failures[0].CaseId}: {result.Failures[0].Reason}");
+        context.Out.WriteLine($"generated the demo cohort ({result.Written} cases) in {directory}");
+    }
+
+    /// <summary>QA images of a few test studies and of every study that got no BMD (up to four each).</summary>
+    private static int WriteQaImages(string cacheDirectory, List<(StudyRow Study, StudyResult Result, Pipelines.Features.StudyFeatures Features)> results, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var chosen = results.Where(p => p.Study.Split == "test" && p.Result.Status == StudyResult.Ok).Take(4)
+            .Concat(results.Where(p => p.Study.Split != "train" && p.Result.Status == StudyResult.Refused).Take(4)).ToList();
+        var store = new SegmentationStore(Path.Combine(cacheDirectory, PipelineRuntime.SegmentationFolder));
+        foreach (var (study, result, features) in chosen)
+        {
+            var volume = Pipelines.Volumes.StudyVolumes.Read(study.SeriesPath, study.SeriesInstanceUid);
+            File.WriteAllBytes(Path.Combine(directory, $"{study.StudyId}-{result.Status}.png"), QaImage.Render(volume, store.Get(features.SegmentationKey), result));
+        }
+        return chosen.Count;
+    }
+
+    /// <summary>The repository's pipelines/ folder, searched upward from the working directory and from the program.</summary>
+    private static string FindPipelines()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "pipelines", "qct-screening.json")))
+                    return Path.Combine(dir.FullName, "pipelines");
+        throw new FileNotFoundException("pipelines/qct-screening.json not found above the working directory; pass --pipelines.");
+    }
 }

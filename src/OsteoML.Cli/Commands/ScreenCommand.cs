@@ -1,10 +1,129 @@
 using System.CommandLine;
+using System.Globalization;
+using OsteoML.Pipelines.Bundles;
+using OsteoML.Pipelines.Screening;
+using OsteoML.Pipelines.Segmentation;
+using OsteoML.Pipelines.Studies;
+using Spectre.Console;
 
 namespace OsteoML.Cli.Commands;
 
-/// <summary><c>osteoml screen</c>: screen one CT study: BMD, class, QA flags and image.</summary>
+/// <summary>
+/// <c>osteoml screen --model MODEL DICOM_DIR [--json] [--qa-png FILE]</c>: BMD, class, probabilities, per-level values,
+/// site calibration and QA flags of the CT series in a folder. Exit 0 with a BMD, 3 when the series was read but
+/// L1/L2 could not be named (no guess), 1 when it could not be read.
+/// </summary>
 internal static class ScreenCommand
 {
-    public static Command Create(CliContext context) =>
-        PendingCommand.Create("screen", "Screen one CT study: BMD, class, QA flags and image.", "The screening pipeline in ML.NET", context);
+    public static Command Create(CliContext context)
+    {
+        var model = ModelOption();
+        var folder = new Argument<DirectoryInfo>("DICOM_DIR") { Description = "Folder with the study's CT series (searched recursively)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per series instead of a table." };
+        var qaPng = new Option<FileInfo?>("--qa-png") { Description = "Write the QA image (sagittal + coronal with masks, ROI, per-level HU and BMD) to this PNG." };
+        var device = DeviceOption();
+        var cache = CacheOption();
+        var command = new Command("screen", "Screen one CT study: BMD, class, QA flags and image.") { model, folder, json, qaPng, device, cache };
+        command.SetAction(parseResult =>
+        {
+            var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
+            var studies = StudySource.FromFolder(parseResult.GetValue(folder)!.FullName);
+            if (studies.Studies.Count == 0)
+                throw new InvalidDataException($"{parseResult.GetValue(folder)!.FullName}: no CT series to screen{(studies.Failures.Count > 0 ? $" ({studies.Failures[0].Reason})" : "")}.");
+            using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, Device(parseResult, device));
+            var results = new List<StudyResult>();
+            foreach (var (study, index) in studies.Studies.Select((s, i) => (s, i)))
+            {
+                var result = screener.Screen(study);
+                results.Add(result);
+                if (parseResult.GetValue(json)) context.Out.WriteLine(result.ToJson());
+                else WriteResult(context, result);
+                if (parseResult.GetValue(qaPng) is { } png && result.Status != StudyResult.Failed)
+                {
+                    var path = studies.Studies.Count == 1 ? png.FullName : Path.ChangeExtension(png.FullName, null) + $"-{index + 1}.png";
+                    var volume = screener.Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
+                    var segmentation = screener.Runtime.Store.Get(SegmentationStore.Key(study.SeriesInstanceUid, screener.Runtime.SegmentationModelSha256));
+                    File.WriteAllBytes(path, QaImage.Render(volume, segmentation, result));
+                    if (!parseResult.GetValue(json)) context.Out.WriteLine($"wrote {path}");
+                }
+            }
+            if (screener.Runtime.Device.CudaDeviceId is not null && screener.DeviceNotice is { } notice) context.Error.WriteLine($"notice: {notice}");
+            if (results.Any(r => r.Status == StudyResult.Failed))
+            {
+                foreach (var failed in results.Where(r => r.Status == StudyResult.Failed))
+                    context.Error.WriteLine($"error: series {failed.SeriesInstanceUid}: {failed.Error}");
+                return results.All(r => r.Status == StudyResult.Failed) ? ExitCodes.Failure : ExitCodes.SomeInputsFailed;
+            }
+            return results.Any(r => r.Status == StudyResult.Refused) ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void WriteResult(CliContext context, StudyResult r)
+    {
+        var table = new Table().HideHeaders().AddColumns("", "");
+        table.AddRow("series", r.SeriesInstanceUid);
+        table.AddRow("site", Markup.Escape(r.SiteKey));
+        table.AddRow("status", r.Status);
+        if (r.Bmd is { } bmd)
+        {
+            table.AddRow("BMD", $"{F(bmd, 1)} mg/cm³ ({r.Class})");
+            table.AddRow("P(normal/osteopenia/osteoporosis)", string.Join(" / ", r.Probabilities!.Select(p => F(p, 3))));
+            table.AddRow("calibration", Markup.Escape(r.CalibrationProfile ?? r.CalibrationNote ?? "none"));
+        }
+        else table.AddRow("why no BMD", Markup.Escape(r.Error ?? ""));
+        foreach (var level in r.Levels.Where(l => l.MeanHu is not null))
+            table.AddRow(level.Level, $"{F(level.MeanHu!.Value, 1)} HU (median {F(level.MedianHu ?? double.NaN, 1)}, {F(level.VolumeCm3 ?? double.NaN, 1)} cm³) ≈ {F(level.BmdEstimate ?? double.NaN, 1)} mg/cm³");
+        table.AddRow("tissues (HU)", string.Join(", ", r.Tissues.Select(t => $"{t.Key.Replace("_hu", "")} {(t.Value is { } v ? F(v, 0) : "–")}")));
+        table.AddRow("QA flags", r.QaFlags.Count == 0 ? "none" : string.Join(", ", r.QaFlags));
+        context.Console.Write(table);
+    }
+
+    internal static Option<DirectoryInfo> ModelOption() => new("--model", "-m") { Description = "Model bundle folder (from osteoml train).", Required = true };
+
+    internal static Option<string> DeviceOption() => new("--device")
+    {
+        Description = "cpu, cuda or cuda:N (CUDA falls back to the CPU with a notice).",
+        DefaultValueFactory = _ => "cpu",
+        Validators = { r => { try { DeviceSelection.Parse(r.GetValueOrDefault<string>()); } catch (ArgumentException ex) { r.AddError($"--device: {ex.Message}"); } } },
+    };
+
+    internal static Option<DirectoryInfo?> CacheOption() => new("--cache-dir") { Description = "Keep segmentations and features here and reuse them." };
+
+    internal static Option<int> JobsOption() => new("--jobs", "-j")
+    {
+        Description = "Studies processed in parallel.",
+        DefaultValueFactory = _ => 1,
+        Validators = { r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--jobs must be at least 1"); } },
+    };
+
+    internal static DeviceSelection Device(ParseResult parseResult, Option<string> device) => DeviceSelection.Parse(parseResult.GetValue(device)!);
+
+    internal static string F(double value, int decimals) => double.IsFinite(value) ? value.ToString("F" + decimals, CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>A progress bar on an interactive terminal; otherwise a line every tenth of the work (scripts and tests read the output).</summary>
+    internal static T WithProgress<T>(CliContext context, string label, int total, Func<Action, T> work)
+    {
+        if (!context.Console.Profile.Capabilities.Interactive)
+        {
+            var done = 0;
+            var gate = new Lock();
+            return work(() =>
+            {
+                lock (gate)
+                {
+                    done++;
+                    if (done == total || total >= 10 && done % Math.Max(1, total / 10) == 0) context.Error.WriteLine($"{label}: {done}/{total}");
+                }
+            });
+        }
+        T result = default!;
+        context.Console.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(progress =>
+            {
+                var task = progress.AddTask(label, maxValue: total);
+                result = work(() => task.Increment(1));
+            });
+        return result;
+    }
 }

@@ -7,6 +7,7 @@ using OsteoML.Inference;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Definitions;
 using OsteoML.Pipelines.Features;
+using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Studies;
 
@@ -29,8 +30,24 @@ public sealed record TrainingOptions
     public IProgress<TrialRecord>? Trials { get; init; }
 }
 
-/// <summary>A trained bundle and the features it was trained and tested on.</summary>
-public sealed record TrainingResult(ModelBundle Bundle, IReadOnlyList<StudyFeatures> Features, IReadOnlyList<TuningResult> Tuning);
+/// <summary>A trained bundle, the features it was trained and tested on, and its heads to score them.</summary>
+public sealed record TrainingResult(ModelBundle Bundle, IReadOnlyList<StudyFeatures> Features, IReadOnlyList<TuningResult> Tuning, ITransformer? Heads)
+{
+    /// <summary>The global results of featurized studies under the trained heads (or HU line), without site profiles.</summary>
+    public IReadOnlyList<StudyResult> Results(IReadOnlyList<StudyFeatures> rows)
+    {
+        var scored = rows.ToArray();
+        if (Heads is not null)
+        {
+            var measured = Enumerable.Range(0, rows.Count).Where(i => rows[i].Error is null && rows[i].Measurable).ToArray();
+            var predictions = ScreeningHeads.Predict(new MLContext(1), Heads, measured.Select(i => rows[i]).ToList(), Bundle.Manifest.FeatureLength);
+            for (var n = 0; n < measured.Length; n++)
+                scored[measured[n]] = rows[measured[n]] with { PredictedBmd = predictions[n].Bmd, ClassProbabilities = predictions[n].Probabilities };
+        }
+        var none = new OsteoML.AutoTune.Calibration.SiteProfileSet([]);
+        return scored.Select(f => StudyResult.From(f, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, none, 0)).ToList();
+    }
+}
 
 /// <summary>
 /// Trains a pipeline definition on a cohort's <c>train</c> split: the feature stages over every study (cached), the
@@ -63,6 +80,7 @@ public static class ScreeningTrainer
         var huLine = HuLine.Fit(train.Select(r => (double)r.L1L2MeanHu).ToList(), train.Select(r => (double)r.Study.Bmd).ToList());
 
         ITransformer model = featurizer;
+        ITransformer? headsModel = null;
         var tuning = new List<TuningResult>();
         var heads = new Dictionary<string, string>();
         var featureLength = 0;
@@ -73,12 +91,13 @@ public static class ScreeningTrainer
             var table = FeatureTable.FromDataView(preparation.Transform(ScreeningHeads.FeatureView(ml, train, featureLength)));
             var bmdTrainer = Trainer(ml, definition.Heads.Bmd!, HeadTask.BmdRegression, "Bmd", table, options, tuning, heads, log);
             var classTrainer = Trainer(ml, definition.Heads.Class!, HeadTask.ClassMulticlass, "Class", table, options, tuning, heads, log);
-            model = featurizer.Append(ScreeningHeads.Fit(ml, preparation, table, bmdTrainer, classTrainer));
+            headsModel = ScreeningHeads.Fit(ml, preparation, table, bmdTrainer, classTrainer);
+            model = featurizer.Append(headsModel);
         }
         else heads["bmd"] = $"HU line: BMD = {huLine.Intercept:F2} + {huLine.Slope:F4}·HU (n = {huLine.Cases}, residual SD {huLine.ResidualSd:F2}); ACR thresholds 80/120";
 
         var bundle = Write(ml, definition, outputDirectory, model, view.Schema, segmentation, features, huLine, heads, featureLength, train.Count, tuning);
-        return new TrainingResult(bundle, rows, tuning);
+        return new TrainingResult(bundle, rows, tuning, headsModel);
     }
 
     /// <summary>Segment → measure → (crop → DenseNet) → concatenate, as the definition says.</summary>
