@@ -72,6 +72,24 @@ public sealed class CanonicalGrid
         return output;
     }
 
+    /// <summary>A label volume on the model grid, PyTorch's <c>mode="nearest"</c>: source index floor(m·in/out).</summary>
+    public byte[] ResampleNearest(Volume<byte> native)
+    {
+        var size = native.Geometry.Size;
+        var index = Enumerable.Range(0, 3).Select(p => Enumerable.Range(0, _outSize[p]).Select(m =>
+        {
+            var c = Math.Min((int)Math.Floor(m * ((float)_inSize[p] / _outSize[p])), _inSize[p] - 1);
+            var stride = _axis[p] switch { 0 => 1L, 1 => size.X, _ => (long)size.X * size.Y };
+            return (_flip[p] ? _inSize[p] - 1 - c : c) * stride;
+        }).ToArray()).ToArray();
+        var output = new byte[VoxelCount];
+        for (var d = 0; d < _outSize[2]; d++)
+        for (var h = 0; h < _outSize[1]; h++)
+        for (var w = 0; w < _outSize[0]; w++)
+            output[((long)d * _outSize[1] + h) * _outSize[0] + w] = native.Voxels[index[2][d] + index[1][h] + index[0][w]];
+        return output;
+    }
+
     /// <summary>One model-grid voxel, trilinear; <paramref name="outside"/> when the index lies outside the grid.</summary>
     public float Sample(Volume<float> native, int d, int h, int w, float outside)
     {

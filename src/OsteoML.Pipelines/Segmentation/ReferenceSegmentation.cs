@@ -1,0 +1,79 @@
+using OsteoML.Imaging;
+using OsteoML.Inference;
+using OsteoML.Pipelines.Volumes;
+
+namespace OsteoML.Pipelines.Segmentation;
+
+/// <summary>
+/// A segmentation taken from a reference label map on the series' grid (manual masks, or a synthetic cohort's true
+/// labels) instead of the network: what the measurements would be with perfect masks — the "physics floor" of the
+/// evaluation — and a way to test everything after segmentation on its own. Put it in the store under the series'
+/// key and the pipeline uses it as if SegmentVertebrae had produced it.
+/// </summary>
+public static class ReferenceSegmentation
+{
+    /// <param name="levelOf">The vertebral level whose trabecular bone a label value is (e.g. "L1"), or null.</param>
+    public static VertebraSegmentation FromLabels(Volume<byte> labels, Func<byte, string?> levelOf, string seriesInstanceUid, string modelSha256, double modelSpacingMm)
+    {
+        var codes = new byte[256];
+        for (var v = 0; v < 256; v++)
+            if (levelOf((byte)v) is { } level && VertebraSegmentation.Levels.Contains(level)) codes[v] = VertebraSegmentation.LevelCode(level);
+        var native = labels.Map(v => codes[v]);
+        var grid = new CanonicalGrid(labels.Geometry, modelSpacingMm);
+        var model = grid.ResampleNearest(native);
+        var size = labels.Size;
+        int[] lo = [size.X, size.Y, size.Z], hi = [-1, -1, -1];
+        var volumes = new Dictionary<byte, long>();
+        for (var k = 0; k < size.Z; k++)
+        for (var j = 0; j < size.Y; j++)
+        for (var i = 0; i < size.X; i++)
+        {
+            var c = native[i, j, k];
+            if (c == 0) continue;
+            volumes[c] = volumes.GetValueOrDefault(c) + 1;
+            lo[0] = Math.Min(lo[0], i); lo[1] = Math.Min(lo[1], j); lo[2] = Math.Min(lo[2], k);
+            hi[0] = Math.Max(hi[0], i); hi[1] = Math.Max(hi[1], j); hi[2] = Math.Max(hi[2], k);
+        }
+        var l1 = VertebraSegmentation.LevelCode("L1");
+        var l2 = VertebraSegmentation.LevelCode("L2");
+        var identified = volumes.ContainsKey(l1) && volumes.ContainsKey(l2) && !TouchesEdge(native, l1) && !TouchesEdge(native, l2);
+        byte[] box = [];
+        if (hi[0] >= 0)
+        {
+            int nx = hi[0] - lo[0] + 1, ny = hi[1] - lo[1] + 1, nz = hi[2] - lo[2] + 1;
+            box = new byte[(long)nx * ny * nz];
+            for (var k = 0; k < nz; k++)
+            for (var j = 0; j < ny; j++)
+                for (var i = 0; i < nx; i++)
+                    box[((long)k * ny + j) * nx + i] = native[lo[0] + i, lo[1] + j, lo[2] + k];
+        }
+        else (lo, hi) = ([0, 0, 0], [-1, -1, -1]);
+        return new VertebraSegmentation
+        {
+            SeriesInstanceUid = seriesInstanceUid,
+            ModelSha256 = modelSha256,
+            Status = identified ? LevelStatus.Identified : LevelStatus.NotCovered,
+            Reason = identified ? "reference labels" : "reference labels do not hold L1 and L2 inside the scan",
+            Bodies = volumes.OrderBy(v => v.Key).Select(v => new SegmentedBody(VertebraSegmentation.LevelName(v.Key), v.Key,
+                v.Value * labels.Geometry.VoxelVolumeMm3 / 1000, 1, TouchesEdge(native, v.Key), false)).ToList(),
+            Confidence = identified ? 1 : double.NaN,
+            ModelSpacingMm = modelSpacingMm,
+            ModelSize = grid.Size,
+            ModelLevels = model,
+            NativeLo = lo,
+            NativeHi = hi,
+            NativeLevels = box,
+        };
+    }
+
+    /// <summary>True when the level has voxels in the first or last slice (cut by the scan's craniocaudal edge).</summary>
+    private static bool TouchesEdge(Volume<byte> native, byte code)
+    {
+        var size = native.Size;
+        foreach (var k in new[] { 0, size.Z - 1 })
+            for (var j = 0; j < size.Y; j++)
+            for (var i = 0; i < size.X; i++)
+                if (native[i, j, k] == code) return true;
+        return false;
+    }
+}
