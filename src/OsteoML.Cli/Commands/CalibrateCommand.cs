@@ -133,7 +133,7 @@ internal static class CalibrateCommand
         var afterClass = Metrics.Classification(classes, applied.Select(a => a.Probabilities!).ToArray(), classNames: AcrClasses.Names, bootstrap: bootstrap);
         var table = new Table().Title(Markup.Escape($"{profile.Describe()} (thresholds {profile.Thresholds.OsteoporosisBelow:0.#}/{profile.Thresholds.NormalAbove:0.#})"))
             .AddColumns("", "before (global)", "after (in-sample)");
-        string Ci(double? v, ConfidenceInterval? ci, int d) => v is null ? "–" : $"{ScreenCommand.F(v.Value, d)} [{ScreenCommand.F(ci?.Low ?? double.NaN, d)}, {ScreenCommand.F(ci?.High ?? double.NaN, d)}]";
+        string Ci(double? v, ConfidenceInterval? ci, int d) => v is null ? "–" : Markup.Escape($"{ScreenCommand.F(v.Value, d)} [{ScreenCommand.F(ci?.Low ?? double.NaN, d)}, {ScreenCommand.F(ci?.High ?? double.NaN, d)}]");
         table.AddRow("MAE mg/cm³", Ci(before.Mae, before.Ci?.Mae, 2), Ci(after.Mae, after.Ci?.Mae, 2));
         table.AddRow("mean AUC", beforeClass is null ? "–" : Ci(beforeClass.MeanAuc, beforeClass.Ci?.MeanAuc, 3), Ci(afterClass.MeanAuc, afterClass.Ci?.MeanAuc, 3));
         table.AddRow("leave-one-out MAE", ScreenCommand.F(profile.CrossValidation.UncalibratedMae, 2), ScreenCommand.F(profile.CrossValidation.ChosenMae, 2));

@@ -26,7 +26,7 @@ public sealed record StudyList(IReadOnlyList<StudyRow> Studies, IReadOnlyList<St
 /// </summary>
 public static class StudySource
 {
-    /// <summary>Stacks with fewer slices than this are localisers or single images, not a spine CT.</summary>
+    /// <summary>Stacks with fewer slices than this are single images or fragments, not a spine CT: reported, not screened.</summary>
     public const int MinimumSlices = 8;
 
     public static StudyList FromFolder(string root)
@@ -39,8 +39,10 @@ public static class StudySource
             var where = CommonFolder(stack.Slices.Select(s => s.File));
             if (stack.RejectionReason is { } reason)
                 failures.Add(new(Relative(root, where), $"series {stack.SeriesInstanceUid}: {reason}"));
-            else if (stack.Acquisition.ImageType.Any(t => t.Equals("LOCALIZER", StringComparison.OrdinalIgnoreCase)) || stack.Slices.Count < MinimumSlices)
+            else if (stack.Acquisition.ImageType.Any(t => t.Equals("LOCALIZER", StringComparison.OrdinalIgnoreCase)))
                 continue;
+            else if (stack.Slices.Count < MinimumSlices)
+                failures.Add(new(Relative(root, where), $"series {stack.SeriesInstanceUid}: {stack.Slices.Count} slice(s), too few for a spine CT (at least {MinimumSlices})"));
             else
                 studies.Add(new StudyRow
                 {

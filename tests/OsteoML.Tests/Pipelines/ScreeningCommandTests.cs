@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Text.Json;
+using OsteoML.AutoTune.Calibration;
+using OsteoML.Pipelines.Bundles;
+using OsteoML.Pipelines.Screening;
+using OsteoML.Tests.Cli;
+using OsteoML.Tests.Support;
+
+namespace OsteoML.Tests.Pipelines;
+
+/// <summary>
+/// The commands end to end, in-process (and batch also as a child process that is killed): train → screen with a QA
+/// image → calibrate a site → screen applies the profile; batch resumes without losing or duplicating a study and
+/// skips a corrupt one.
+/// </summary>
+[TestClass]
+public sealed class ScreeningCommandTests
+{
+    private static PipelineTestData _data = null!;
+    private static string _model = null!;
+
+    [ClassInitialize]
+    public static void Build(TestContext _)
+    {
+        _data = PipelineTestData.Create();
+        _model = Path.Combine(_data.Root, "model");
+        var train = CliRun.Of("train", "--pipeline", _data.QctDefinition, "--cohort", _data.Cohort, "--out", _model, "--cache-dir", _data.Cache);
+        Assert.AreEqual(0, train.ExitCode, train.Error);
+    }
+
+    private static IEnumerable<string[]> Rows => _data.ManifestLines.Skip(1);
+
+    [TestMethod]
+    public void Train_reports_the_test_split_and_writes_its_predictions()
+    {
+        var predictions = Path.Combine(_model, "evaluation", "test-predictions.csv");
+        Assert.IsTrue(File.Exists(predictions));
+        var header = File.ReadLines(predictions).First().Split(',');
+        foreach (var column in new[] { "id", "split", "site", "bmd_true", "bmd_pred", "class_true", "p_normal", "p_osteopenia", "p_osteoporosis" })
+            CollectionAssert.Contains(header, column);
+        Assert.IsTrue(File.ReadLines(predictions).Skip(1).All(l => l.Contains(",test,")));
+    }
+
+    [TestMethod]
+    public void Screen_prints_json_and_writes_a_QA_image()
+    {
+        var row = Rows.First(r => _data.Column(r, "split") == "test" && _data.Column(r, "covers_l1") == "1" && _data.Column(r, "covers_l2") == "1");
+        var png = Path.Combine(TestPaths.NewTempDirectory(), "qa.png");
+        var run = CliRun.Of("screen", "--model", _model, Path.Combine(_data.Cohort, _data.Column(row, "series_dir")), "--json", "--qa-png", png, "--cache-dir", _data.Cache);
+        Assert.AreEqual(0, run.ExitCode, run.Error);
+        using var json = JsonDocument.Parse(run.Out.Trim());
+        Assert.AreEqual("ok", json.RootElement.GetProperty("status").GetString());
+        Assert.AreEqual(_data.Column(row, "series_uid"), json.RootElement.GetProperty("seriesInstanceUid").GetString());
+        Assert.IsTrue(json.RootElement.GetProperty("bmd").GetDouble() is > 0 and < 400);
+        Assert.AreEqual(2, json.RootElement.GetProperty("levels").GetArrayLength());
+        var bytes = File.ReadAllBytes(png);
+        CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        Assert.IsGreaterThan(20_000, bytes.Length);
+    }
+
+    [TestMethod]
+    public void Calibrate_writes_a_profile_that_screen_then_applies()
+    {
+        var site = Rows.Where(r => _data.Column(r, "scanner") == PipelineTestData.CalibrationScanner).ToList();
+        Assert.HasCount(PipelineTestData.CalibrationCases, site);
+        var cases = Path.Combine(TestPaths.NewTempDirectory(), "cases.csv");
+        File.WriteAllLines(cases, [File.ReadLines(Path.Combine(_data.Cohort, "manifest.csv")).First(), .. File.ReadLines(Path.Combine(_data.Cohort, "manifest.csv")).Skip(1)
+            .Where(l => l.Contains("," + PipelineTestData.CalibrationScanner + ","))]);
+        var calibrated = Path.Combine(TestPaths.NewTempDirectory(), "model2");
+        var run = CliRun.Of("calibrate", "--model", _model, "--cohort", _data.Cohort, "--cases", cases, "--out", calibrated, "--cache-dir", _data.Cache);
+        Assert.AreEqual(0, run.ExitCode, run.Error);
+        var bundle = ModelBundle.Load(calibrated);
+        var profile = bundle.Profiles.Profiles.Single();
+        Assert.AreEqual(PipelineTestData.CalibrationCases, profile.Cases);
+        Assert.IsEmpty(ModelBundle.Load(_model).Profiles.Profiles, "the original bundle is left as it was");
+
+        var series = Path.Combine(_data.Cohort, _data.Column(site.First(r => _data.Column(r, "covers_l1") == "1" && _data.Column(r, "covers_l2") == "1"), "series_dir"));
+        var before = JsonDocument.Parse(CliRun.Of("screen", "--model", _model, series, "--json", "--cache-dir", _data.Cache).Out).RootElement;
+        var after = JsonDocument.Parse(CliRun.Of("screen", "--model", calibrated, series, "--json", "--cache-dir", _data.Cache).Out).RootElement;
+        Assert.IsFalse(before.TryGetProperty("calibrationProfile", out _));
+        StringAssert.Contains(before.GetProperty("calibrationNote").GetString(), "no calibration profile");
+        Assert.AreEqual(profile.Describe(), after.GetProperty("calibrationProfile").GetString());
+        var global = after.GetProperty("globalBmd").GetDouble();
+        Assert.AreEqual(before.GetProperty("bmd").GetDouble(), global, 1e-9);
+        Assert.AreEqual(profile.Apply(global, Tissues(after)).Bmd, after.GetProperty("bmd").GetDouble(), 0.05, "tissues are reported to 0.1 HU");
+    }
+
+    [TestMethod]
+    public void Calibrate_refuses_a_site_with_too_few_cases_in_one_line()
+    {
+        var cases = Path.Combine(TestPaths.NewTempDirectory(), "cases.csv");
+        var lines = File.ReadLines(Path.Combine(_data.Cohort, "manifest.csv")).ToList();
+        File.WriteAllLines(cases, [lines[0], .. lines.Skip(1).Where(l => l.Contains("," + PipelineTestData.CalibrationScanner + ",")).Take(3)]);
+        var run = CliRun.Of("calibrate", "--model", _model, "--cohort", _data.Cohort, "--cases", cases, "--out", Path.Combine(TestPaths.NewTempDirectory(), "m"), "--cache-dir", _data.Cache);
+        Assert.AreEqual(3, run.ExitCode, run.Error);
+        StringAssert.Contains(run.Error, "calibration needs at least 5");
+    }
+
+    [TestMethod]
+    public void Batch_killed_mid_run_resumes_without_losing_or_duplicating_and_skips_a_corrupt_study()
+    {
+        var root = TestPaths.NewTempDirectory();
+        var series = Rows.Select(r => (Uid: _data.Column(r, "series_uid"), Dir: Path.Combine(_data.Cohort, _data.Column(r, "series_dir")))).Take(8).ToList();
+        foreach (var (uid, dir) in series)
+            CopyDirectory(dir, Path.Combine(root, uid));
+        // A study whose files are cut short in the pixel data: its headers scan, its pixels do not read.
+        var corrupt = Path.Combine(root, "corrupt");
+        CopyDirectory(Path.Combine(_data.Cohort, _data.Column(Rows.ElementAt(series.Count), "series_dir")), corrupt);
+        foreach (var file in Directory.GetFiles(corrupt).Where((_, i) => i % 3 == 1))
+        {
+            var bytes = File.ReadAllBytes(file);
+            File.WriteAllBytes(file, bytes[..(bytes.Length * 2 / 3)]);
+        }
+        var output = Path.Combine(TestPaths.NewTempDirectory(), "out");
+
+        // A child process, killed once the first results are on disk.
+        var cli = Path.Combine(AppContext.BaseDirectory, "osteoml.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { cli, "batch", "--model", _model, root, "--out", output, "--cache-dir", _data.Cache }) start.ArgumentList.Add(a);
+        using (var child = Process.Start(start)!)
+        {
+            var jsonl = Path.Combine(output, "results.jsonl");
+            var clock = Stopwatch.StartNew();
+            while (!child.HasExited && (!File.Exists(jsonl) || File.ReadAllLines(jsonl).Length < 2) && clock.Elapsed < TimeSpan.FromMinutes(3))
+                Thread.Sleep(20);
+            Assert.IsFalse(child.HasExited, $"the batch finished before it could be killed: {child.StandardError.ReadToEnd()}");
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+        }
+        var partial = File.ReadAllLines(Path.Combine(output, "results.jsonl")).Length;
+        Assert.IsLessThan(series.Count + 1, partial, "the kill came before the end");
+
+        var rerun = CliRun.Of("batch", "--model", _model, root, "--out", output, "--cache-dir", _data.Cache, "--truth", Path.Combine(_data.Cohort, "manifest.csv"));
+        Assert.AreEqual(3, rerun.ExitCode, rerun.Error);
+        StringAssert.Contains(rerun.Error, "resuming");
+        StringAssert.Contains(rerun.Error, "failed series");
+
+        var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
+        var header = csv[0].Split(',');
+        foreach (var column in new[] { "study_uid", "series_uid", "site_key", "bmd_pred", "class_pred", "p_normal", "p_osteopenia", "p_osteoporosis", "calibration_profile", "qa_flags", "status", "error" })
+            CollectionAssert.Contains(header, column);
+        var seriesColumn = Array.IndexOf(header, "series_uid");
+        var statusColumn = Array.IndexOf(header, "status");
+        var rows = csv.Skip(1).Select(l => l.Split(',')).ToList();
+        CollectionAssert.AreEquivalent(series.Select(s => s.Uid).Append(_data.Column(Rows.ElementAt(series.Count), "series_uid")).ToList(),
+            rows.Select(r => r[seriesColumn]).ToList(), "every series exactly once");
+        var failed = rows.Where(r => r[statusColumn] == "failed").ToList();
+        Assert.HasCount(1, failed, "the corrupt study is one failed row");
+        Assert.AreEqual(_data.Column(Rows.ElementAt(series.Count), "series_uid"), failed[0][seriesColumn]);
+        Assert.HasCount(series.Count + 1, File.ReadAllLines(Path.Combine(output, "results.jsonl")));
+        var predictions = File.ReadAllLines(Path.Combine(output, "predictions.csv"));
+        Assert.AreEqual(rows.Count(r => r[statusColumn] == "ok"), predictions.Length - 1);
+    }
+
+    private static double[] Tissues(JsonElement result) =>
+        new[] { "air_hu", "fat_hu", "muscle_hu", "blood_hu" }.Select(t => result.GetProperty("tissues").TryGetProperty(t, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN).ToArray();
+
+    private static void CopyDirectory(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+    }
+}
