@@ -14,6 +14,7 @@ public static class QaImage
 {
     private const int PanelHeight = 620, Margin = 16, Header = 96, Footer = 60;
     private const double WindowLow = -300, WindowHigh = 1100;
+    private const double SagittalFrontMm = 130, SagittalBackMm = 110, CoronalHalfWidthMm = 140;
 
     private static readonly SKColor L1Colour = new(0, 200, 255), L2Colour = new(255, 60, 200), OtherColour = new(255, 210, 0), UnnamedColour = new(160, 160, 160);
 
@@ -24,9 +25,12 @@ public static class QaImage
         var centre = Centroid(segmentation, g, ["L1", "L2"]) ?? Centroid(segmentation, g, null) ?? g.IndexToWorld((g.Size.X - 1) / 2.0, (g.Size.Y - 1) / 2.0, (g.Size.Z - 1) / 2.0);
         var (lo, hi) = WorldBounds(g);
         var pixel = Math.Max((hi.Z - lo.Z) / PanelHeight, 0.25);
-        // Sagittal: horizontal = patient Y (anterior → posterior); coronal: horizontal = patient X (right → left).
-        var sagittal = Reformat(hu, segmentation, p => new Vec3(centre.X, lo.Y + p.U * pixel, hi.Z - p.V * pixel), (int)((hi.Y - lo.Y) / pixel), PanelHeight);
-        var coronal = Reformat(hu, segmentation, p => new Vec3(lo.X + p.U * pixel, centre.Y, hi.Z - p.V * pixel), (int)((hi.X - lo.X) / pixel), PanelHeight);
+        // Sagittal: horizontal = patient Y (anterior → posterior), from the abdominal wall to behind the spinous
+        // processes; coronal: horizontal = patient X (right → left), ribs to ribs. Both the scan's full height.
+        var (front, back) = (Math.Max(lo.Y, centre.Y - SagittalFrontMm), Math.Min(hi.Y, centre.Y + SagittalBackMm));
+        var (right, left) = (Math.Max(lo.X, centre.X - CoronalHalfWidthMm), Math.Min(hi.X, centre.X + CoronalHalfWidthMm));
+        var sagittal = Reformat(hu, segmentation, p => new Vec3(centre.X, front + p.U * pixel, hi.Z - p.V * pixel), (int)((back - front) / pixel), PanelHeight);
+        var coronal = Reformat(hu, segmentation, p => new Vec3(right + p.U * pixel, centre.Y, hi.Z - p.V * pixel), (int)((left - right) / pixel), PanelHeight);
 
         var width = Margin * 4 + sagittal.Width + coronal.Width + 300;
         var height = Header + PanelHeight + Footer;
