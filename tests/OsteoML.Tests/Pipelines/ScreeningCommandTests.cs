@@ -86,6 +86,18 @@ public sealed class ScreeningCommandTests
     }
 
     [TestMethod]
+    public void Cuda_on_a_host_without_it_falls_back_to_the_cpu_with_one_notice()
+    {
+        var row = Rows.First(r => _data.Column(r, "covers_l1") == "1" && _data.Column(r, "covers_l2") == "1");
+        var run = CliRun.Of("screen", "--model", _model, Path.Combine(_data.Cohort, _data.Column(row, "series_dir")), "--device", "cuda:0", "--json", "--cache-dir", _data.Cache);
+        Assert.AreEqual(0, run.ExitCode, run.Error);
+        var notices = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.HasCount(1, notices, run.Error);
+        StringAssert.StartsWith(notices[0], "notice: CUDA device 0 is not usable");
+        StringAssert.Contains(notices[0], "running on the CPU");
+    }
+
+    [TestMethod]
     public void Calibrate_refuses_a_site_with_too_few_cases_in_one_line()
     {
         var cases = Path.Combine(TestPaths.NewTempDirectory(), "cases.csv");
