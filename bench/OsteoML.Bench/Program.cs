@@ -11,6 +11,8 @@ public static class Program
     public static void Main(string[] args)
     {
         if (args is ["autotune", .. var rest]) { AutoTune.TuneAndCalibrateRunner.Run(rest); return; }
+        if (args is ["pipelines", "evidence", .. var evidence]) { Pipelines.PaperEvidenceRunner.Run(evidence); return; }
+        if (args is ["pipelines", "screen", .. var screen]) { Pipelines.ScreenBenchmarkRunner.Run(screen); return; }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

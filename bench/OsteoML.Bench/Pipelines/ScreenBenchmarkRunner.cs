@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using OsteoML.Inference;
+using OsteoML.Pipelines.Bundles;
+using OsteoML.Pipelines.Features;
+using OsteoML.Pipelines.Measurement;
+using OsteoML.Pipelines.Segmentation;
+using OsteoML.Pipelines.Volumes;
+using OsteoML.Synthesis;
+using OsteoML.Synthesis.Output;
+using OsteoML.Synthesis.Rendering;
+
+namespace OsteoML.Bench.Pipelines;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/OsteoML.Bench -- pipelines screen --model BUNDLE --cli path/to/osteoml.dll
+/// [--cases 6] [--jobs 2] --out DIR</c>
+/// <para>Issue 6's speed targets on <c>full</c> cases (512×512, the scanner's own slices) of the paper preset's test
+/// split: the stage breakdown of one study in-process (read, resample, sliding window + level count, measure, crop,
+/// DenseNet); <c>osteoml screen</c> on it as a new process, wall time and peak RSS from GNU time (goal ≤ 10 s,
+/// ≤ 2.5 GB); and <c>osteoml batch --jobs N</c> over all the cases, in studies per hour (goal ≥ 500).</para>
+/// </summary>
+public static class ScreenBenchmarkRunner
+{
+    public static void Run(string[] args)
+    {
+        string Arg(string name, string? fallback = null) =>
+            args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback ?? throw new ArgumentException($"{name} is required");
+        var bundle = ModelBundle.Load(Path.GetFullPath(Arg("--model")));
+        var cli = Path.GetFullPath(Arg("--cli"));
+        var count = int.Parse(Arg("--cases", "6"), CultureInfo.InvariantCulture);
+        var jobs = int.Parse(Arg("--jobs", "2"), CultureInfo.InvariantCulture);
+        var output = Path.GetFullPath(Arg("--out"));
+        var casesDirectory = Path.Combine(output, "cases");
+        Console.WriteLine($"# Screening benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}; bundle {bundle.Manifest.Name} ({bundle.Definition.Name})");
+
+        var cohort = SyntheticCohort.Create("paper", 42);
+        var specs = cohort.CasesIn(CohortSplit.Test).Where(c => c.Coverage.CoversL1AndL2).Take(count).ToList();
+        if (!Directory.Exists(casesDirectory))
+        {
+            var clock = Stopwatch.StartNew();
+            foreach (var spec in specs)
+                CaseDicomWriter.Write(cohort.Render(spec.Index, RenderOptions.Full), Path.Combine(casesDirectory, spec.CaseId));
+            Console.WriteLine($"rendered {specs.Count} full cases in {clock.Elapsed.TotalSeconds:F0} s");
+        }
+        var first = Path.Combine(casesDirectory, specs[0].CaseId);
+
+        // Stage breakdown, in-process, one thread per stage as the CLI runs it.
+        var stage = Stopwatch.StartNew();
+        var volume = StudyVolumes.Read(first, "");
+        var read = stage.Elapsed.TotalSeconds;
+        Console.WriteLine($"case {specs[0].CaseId}: {volume.Hu.Size} voxels, spacing {volume.Hu.Geometry.Spacing}");
+        using var segmenter = new VertebraSegmenter(bundle.SegmentationModelDirectory, bundle.Definition.Segmentation);
+        stage.Restart();
+        var grid = new CanonicalGrid(volume.Hu.Geometry, segmenter.SpacingMm);
+        var modelHu = grid.Resample(volume.Hu);
+        var resample = stage.Elapsed.TotalSeconds;
+        stage.Restart();
+        var segmentation = segmenter.Segment(volume.Hu, volume.SeriesInstanceUid);
+        var segment = stage.Elapsed.TotalSeconds;
+        stage.Restart();
+        var measurement = StudyMeasurer.Measure(volume, segmentation, bundle.Definition.Measures);
+        var measure = stage.Elapsed.TotalSeconds;
+        double crop = 0, densenet = 0;
+        if (bundle.FeaturesModelDirectory is { } features && segmentation.Identified)
+        {
+            var card = ModelCard.Read(Path.Combine(features, ModelCard.FileName));
+            stage.Restart();
+            var values = DenseNetCropSpec.Cut(grid.Resample(volume.Hu), grid.Size, segmentation.ModelLevels, DenseNetCropSpec.FromCard(card, features));
+            crop = stage.Elapsed.TotalSeconds;
+            using var session = OnnxRuntimeSessions.Open(Path.Combine(features, card.File));
+            stage.Restart();
+            using var _ = session.Run([NamedOnnxValue.CreateFromTensor(card.Inputs[0].Name, new DenseTensor<float>(values, [1, 2, 48, 40, 40]))]);
+            densenet = stage.Elapsed.TotalSeconds;
+        }
+        Console.WriteLine($"| stage | seconds |\n|---|---|\n| read DICOM → HU volume | {read:F2} |\n| resample to the model grid (also inside segment) | {resample:F2} |" +
+                          $"\n| segment: resample + sliding window + level count + native masks | {segment:F2} |\n| measure (levels, tissues, QA) | {measure:F2} |" +
+                          $"\n| crop (resample + cut) | {crop:F2} |\n| DenseNet (ONNX Runtime) | {densenet:F2} |");
+        Console.WriteLine($"level count: {segmentation.Status} ({segmentation.Reason}); measurable: {measurement.Measurable}");
+
+        var (screenWall, screenRss, screenExit) = Timed(cli, ["screen", "--model", bundle.Directory, first, "--json"]);
+        Console.WriteLine($"osteoml screen (new process): {screenWall:F1} s wall, peak RSS {screenRss / 1024.0:F0} MB, exit {screenExit}");
+        var batchOut = Path.Combine(output, $"batch-{DateTime.UtcNow:HHmmss}");
+        var (batchWall, batchRss, batchExit) = Timed(cli, ["batch", "--model", bundle.Directory, casesDirectory, "--out", batchOut, "--jobs", jobs.ToString(CultureInfo.InvariantCulture)]);
+        Console.WriteLine($"osteoml batch --jobs {jobs}: {specs.Count} studies in {batchWall:F1} s = {specs.Count * 3600 / batchWall:F0} studies/hour, peak RSS {batchRss / 1024.0:F0} MB, exit {batchExit}");
+    }
+
+    /// <summary>Runs the CLI under GNU time: wall seconds, peak RSS in KiB, exit code.</summary>
+    private static (double Wall, long RssKb, int Exit) Timed(string cli, string[] arguments)
+    {
+        var start = new ProcessStartInfo("/usr/bin/time") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-f", "TIME %e %M", "dotnet", cli }.Concat(arguments)) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        var line = error.Split('\n').Last(l => l.StartsWith("TIME ", StringComparison.Ordinal)).Split(' ');
+        return (double.Parse(line[1], CultureInfo.InvariantCulture), long.Parse(line[2], CultureInfo.InvariantCulture), process.ExitCode);
+    }
+}
