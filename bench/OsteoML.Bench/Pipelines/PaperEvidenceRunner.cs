@@ -28,8 +28,8 @@ namespace OsteoML.Bench.Pipelines;
 /// <para>The closing evidence of issues 6 and 7 on a written cohort (the <c>paper</c> preset): the pipeline trained on
 /// the train split with its fixed trainers; internal-test vs independent metrics; the HU baseline; the tuner's best CV
 /// loss against the fixed default trainer at equal wall time (and within the budget); independent-site MAE and AUC
-/// without calibration and with k = 10, 20, 40 (learning curve, repeated draws); and the physics floor — each
-/// independent scanner's own HU line fitted inside the true masks and inverted. <c>--masks reference</c> puts the
+/// without calibration and with k = 10, 20, 40 (learning curve, repeated draws); and the physics floor — every
+/// independent case's own true HU line (from the synthesis truth) inverted on the true-mask HU. <c>--masks reference</c> puts the
 /// cohort's true label maps in the segmentation store first (everything after segmentation, with perfect masks);
 /// <c>network</c> segments with the pipeline's VB-Net.</para>
 /// </summary>
@@ -154,23 +154,29 @@ public static class PaperEvidenceRunner
         say($"learning curve ({points.Count} points, {draws} draws each): {calibrationSeconds:F0} s");
     }
 
-    /// <summary>Per independent scanner: least-squares line of true-mask L1/L2 HU against the true L1/L2 BMD, inverted; scored against QCT.</summary>
+    /// <summary>
+    /// Per independent scanner: every case's own true HU line inverted — HU = HU(0) + slope·BMD + contrast, from the
+    /// synthesis truth of that series (scanner, kVp, calibration drift, marrow fat, contrast phase) — applied to the
+    /// median HU inside the true L1 and L2 masks (averaged) and scored against QCT. Only noise, texture, partial volume and the QCT
+    /// error remain; the probabilities use the site's RMS residual as σ.
+    /// </summary>
     private static Dictionary<string, (double Mae, double Auc)> PhysicsFloor(List<(StudyRow Study, StudyResult r, StudyFeatures f)> independent, string cohort)
     {
         var manifest = DataFrame.LoadCsv(Path.Combine(cohort, "manifest.csv"));
-        var trueBmd = Enumerable.Range(0, (int)manifest.Rows.Count).ToDictionary(i => manifest["series_uid"][i]!.ToString()!,
-            i => Convert.ToDouble(manifest["bmd_true_l1_l2"][i], CultureInfo.InvariantCulture));
+        double Number(string column, int row) => Convert.ToDouble(manifest[column][row], CultureInfo.InvariantCulture);
+        var line = Enumerable.Range(0, (int)manifest.Rows.Count).ToDictionary(i => manifest["series_uid"][i]!.ToString()!,
+            i => (Zero: Number("hu_at_zero_bmd", i) + Number("contrast_bone_hu", i), Slope: Number("hu_per_mg", i)));
         var result = new Dictionary<string, (double, double)>();
         foreach (var site in independent.Where(p => float.IsFinite(p.f.L1L2MeanHu)).GroupBy(p => p.Study.SiteKey))
         {
             var cases = site.ToList();
-            var line = HuLine.Fit(cases.Select(p => (double)p.f.L1L2MeanHu).ToList(), cases.Select(p => trueBmd[p.Study.SeriesInstanceUid]).ToList());
-            // The inverse of HU = a + b·BMD, fitted directly as BMD on HU (the same least-squares family as the baseline).
-            var predicted = cases.Select(p => line.Bmd(p.f.L1L2MeanHu)).ToArray();
+            // The median of each level's HU: the true masks' rim shares voxels with the cortex at 2 mm, which pulls the mean up.
+            var predicted = cases.Select(p => ((p.f.LevelMeasures[1] + p.f.LevelMeasures[9]) / 2 - line[p.Study.SeriesInstanceUid].Zero) / line[p.Study.SeriesInstanceUid].Slope).ToArray();
             var truth = cases.Select(p => (double)p.Study.Bmd).ToArray();
+            var sigma = Math.Max(Math.Sqrt(predicted.Zip(truth, (a, b) => (a - b) * (a - b)).Average()), ClassProbabilities.MinimumSpread);
             var mae = Metrics.Regression(truth, predicted).Mae ?? double.NaN;
             var auc = Metrics.Classification(truth.Select(ClassThresholds.Acr.Classify).ToArray(),
-                cases.Select(p => (IReadOnlyList<double>)line.Probabilities(p.f.L1L2MeanHu)).ToArray(), classNames: AcrClasses.Names).MeanAuc ?? double.NaN;
+                predicted.Select(b => (IReadOnlyList<double>)ClassProbabilities.FromBmd(b, sigma, ClassThresholds.Acr)).ToArray(), classNames: AcrClasses.Names).MeanAuc ?? double.NaN;
             result[site.Key] = (mae, auc);
         }
         return result;
