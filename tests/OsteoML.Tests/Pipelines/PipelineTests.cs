@@ -142,6 +142,27 @@ public sealed class PipelineTests
     }
 
     [TestMethod]
+    public void Cached_features_are_the_features_computed_fresh()
+    {
+        var studies = _qct.Features.Where(f => f.Measurable).Take(2).Select(f => f.Study).ToList();
+        var cache = TestPaths.NewTempDirectory();
+        var ml = new Microsoft.ML.MLContext(1);
+        using var screener = new Screener(ModelBundle.Load(_qct.Bundle.Directory), _data.Cache);
+        var model = _qct.Bundle.LoadModel(ml, screener.Runtime);
+        var extractor = new OsteoML.Pipelines.Features.FeatureExtractor(ml, model, "test", cache);
+        var fresh = extractor.Extract(studies);
+        var cached = extractor.Extract(studies);
+        Assert.IsTrue(Directory.EnumerateFiles(cache, "*.json", SearchOption.AllDirectories).Any());
+        for (var i = 0; i < studies.Count; i++)
+        {
+            CollectionAssert.AreEqual(fresh[i].Features, cached[i].Features);
+            CollectionAssert.AreEqual(fresh[i].TissueHu, cached[i].TissueHu);
+            Assert.AreEqual(fresh[i].PredictedBmd, cached[i].PredictedBmd);
+            CollectionAssert.AreEqual(fresh[i].ClassProbabilities, cached[i].ClassProbabilities);
+        }
+    }
+
+    [TestMethod]
     public void Studies_without_L1_and_L2_are_refused_not_guessed()
     {
         var uncovered = _data.ManifestLines.Skip(1).Where(r => _data.Column(r, "covers_l1") == "0" || _data.Column(r, "covers_l2") == "0")
