@@ -49,6 +49,25 @@ public sealed class SeriesVolumeTests
     }
 
     [TestMethod]
+    public void Dicomdir_and_other_files_are_skipped_not_failed()
+    {
+        var dir = TestPaths.NewTempDirectory();
+        var sub = Directory.CreateDirectory(Path.Combine(dir, "SUB")).FullName;
+        foreach (var file in Directory.GetFiles(TestPaths.Data("reference-dicom", "files", "series", "ct5n")))
+            File.Copy(file, Path.Combine(sub, "IM" + Path.GetFileNameWithoutExtension(file)));
+        ExternalTool.Run("dcmmkdir", ["+r", "-Pgp", "+I", "SUB"], workingDirectory: dir).EnsureSuccess("dcmmkdir");
+        Assert.IsTrue(File.Exists(Path.Combine(dir, "DICOMDIR")));
+        File.Copy(Path.Combine(dir, "DICOMDIR"), Path.Combine(dir, "index.dcm")); // known by its SOP class, not its name
+        File.WriteAllBytes(Path.Combine(dir, "notes.bin"), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+
+        var scan = DicomSeriesScanner.Scan(dir);
+        Assert.AreEqual(8, scan.FilesScanned);
+        Assert.AreEqual(3, scan.NonImageFiles);
+        Assert.AreEqual(0, scan.FailedFiles.Count, string.Join("; ", scan.FailedFiles));
+        Assert.AreEqual(5, scan.Stacks.Single().Slices.Count);
+    }
+
+    [TestMethod]
     public void A_stack_with_a_gap_is_rejected_and_its_uneven_spacing_reported()
     {
         var stack = DicomSeriesScanner.Scan(TestPaths.Data("reference-dicom", "files", "series", "ct2-gap")).Stacks.Single();
