@@ -186,7 +186,7 @@ public sealed class DicomStack
             }
             catch (Exception ex) when (ex is IOException or FormatException or NotSupportedException)
             {
-                throw new DicomDataException($"{slice.File}: {ex.Message}", ex);
+                throw new DicomDataException(ex.Message.Contains(slice.File, StringComparison.Ordinal) ? ex.Message : $"{slice.File}: {ex.Message}", ex);
             }
         });
         return new CtVolume(new Volume<float>(geometry, voxels), this);
