@@ -178,5 +178,22 @@ public sealed class SeriesVolumeTests
         var rejected = DicomSeriesScanner.Scan(sizeDir).Stacks.Single();
         StringAssert.StartsWith(rejected.RejectionReason, "inconsistent rows/columns");
         Assert.ThrowsExactly<InvalidOperationException>(() => rejected.LoadVolume());
+
+        // Degenerate geometry (zero cosines, zero spacing) is rejected, never turned into NaN coordinates.
+        var badDir = TestPaths.NewTempDirectory();
+        var badFiles = CtSeriesWriter.Write(DicomTestData.ObliqueVolume(z: 3), badDir, new CtSeriesDescription { SeriesInstanceUid = "1.2.3.4.7" });
+        var zero = DicomFile.Open(badFiles[0]);
+        zero.Dataset.AddOrUpdate(DicomTag.ImageOrientationPatient, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0);
+        zero.Save(badFiles[0]);
+        foreach (var path in badFiles.Skip(1))
+        {
+            var flat = DicomFile.Open(path);
+            flat.Dataset.AddOrUpdate(DicomTag.PixelSpacing, 0.0, 0.8);
+            flat.Save(path);
+        }
+        var reasons = DicomSeriesScanner.Scan(badDir).Stacks.Select(s => s.RejectionReason).Order().ToArray();
+        Assert.AreEqual(2, reasons.Length);
+        StringAssert.StartsWith(reasons[0], "1 image(s) without a valid ImagePositionPatient/ImageOrientationPatient");
+        Assert.AreEqual("PixelSpacing (0028,0030) must be positive", reasons[1]);
     }
 }
