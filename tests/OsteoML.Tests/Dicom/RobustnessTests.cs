@@ -1,4 +1,5 @@
 using OsteoML.Dicom;
+using OsteoML.Dicom.Series;
 using OsteoML.Tests.Support;
 
 namespace OsteoML.Tests.Dicom;
@@ -73,6 +74,9 @@ public sealed class RobustnessTests
                 if (item is DicomElement { VR.IsString: true } e)
                     dicom.Dataset.GetString(e.Tag);
             }
+            var slices = DicomSlice.From(what, dicom.Dataset).Take(16).ToList();
+            if (slices.Count > 0)
+                _ = DicomStack.Assemble(slices).Count();
             if (dicom.Dataset.Contains(DicomTag.PixelData))
             {
                 var pixels = DicomPixelData.Create(dicom.Dataset);
