@@ -90,6 +90,8 @@ public static class AnatomySampler
                 random.Uniform(0.05, 0.10), random.Uniform(0.8, 2.0), cortex, cortex * random.Uniform(1.0, 1.4), rotation);
         }
 
+        // The top of the sacrum (S1) closes the column below the L5–S1 disc; its Level field is unused (it is
+        // labelled sacrum), its size follows L5.
         var sacrumTangent = curve.Tangent(sacralZ);
         var (su, sv, sw) = Frame(sacrumTangent, 0);
         var l5 = vertebrae[^1];
