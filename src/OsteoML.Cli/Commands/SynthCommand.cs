@@ -129,13 +129,13 @@ internal static class SynthCommand
 
         // Plain fixed-width text: the table stays readable in logs and narrow terminals.
         var o = context.Out;
-        o.WriteLine("HU-vs-BMD line in the true L1/L2 trabecular masks (HU = slope · BMD + intercept), and noise SD in the liver:");
-        o.WriteLine($"{"site",-5} {"scanner",-8} {"cases",5} | {"slope",7} {"intercept",9} {"R²",6} | {"unenhanced: slope",17} {"intercept",9} {"R²",6} | {"noise",6} {"expected",8}");
+        o.WriteLine("HU-vs-BMD line in the true L1/L2 trabecular masks (HU = slope · BMD + intercept): whole masks (all series;");
+        o.WriteLine("unenhanced series only), the masks' one-voxel-eroded cores (all series); noise SD in the liver:");
+        o.WriteLine($"{"site",-5} {"scanner",-8} {"cases",5} | {"slope",6} {"icept",6} {"R²",5} | {"plain",6} {"icept",6} {"R²",5} | {"core",6} {"icept",6} {"R²",5} | {"noise",5} {"expect",6}");
         foreach (var s in CohortSummary.ByScanner(measurements))
         {
-            o.WriteLine($"{s.Site,-5} {s.Scanner,-8} {s.Cases,5} | {F(s.AllSeries.Slope, 3),7} {F(s.AllSeries.Intercept, 1),9} {F(s.AllSeries.RSquared, 3),6} | " +
-                $"{F(s.Unenhanced.Slope, 3),17} {F(s.Unenhanced.Intercept, 1),9} {F(s.Unenhanced.RSquared, 3),6} | " +
-                $"{(s.NoiseSdMeasured is { } n ? F(n, 1) : "–"),6} {F(s.NoiseSdExpected, 1),8}");
+            o.WriteLine($"{s.Site,-5} {s.Scanner,-8} {s.Cases,5} | {Line(s.AllSeries)} | {Line(s.Unenhanced)} | {Line(s.Core)} | " +
+                $"{(s.NoiseSdMeasured is { } n ? F(n, 1) : "–"),5} {F(s.NoiseSdExpected, 1),6}");
         }
         o.WriteLine();
         o.WriteLine($"{"split",-12} {"cases",5} {"normal",8} {"osteopenia",11} {"osteoporosis",13} {"L1/L2 not both covered",23}");
@@ -159,6 +159,8 @@ internal static class SynthCommand
         });
         return result;
     }
+
+    private static string Line(LineFit fit) => $"{F(fit.Slope, 3),6} {F(fit.Intercept, 1),6} {F(fit.RSquared, 3),5}";
 
     private static string F(double value, int decimals) => double.IsNaN(value) ? "–" : value.ToString("F" + decimals, CultureInfo.InvariantCulture);
     private static string P(double share) => (100 * share).ToString("F1", CultureInfo.InvariantCulture) + " %";
