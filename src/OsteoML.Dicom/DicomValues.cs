@@ -89,7 +89,7 @@ internal static class DicomValues
             return ConvertTo<T>(element, integer);
         if (double.TryParse(text, NumberStyles.Float, Invariant, out var real))
             return ConvertTo<T>(element, real);
-        throw new FormatException($"{element.Tag} {element.VR}: value '{text}' is not a {typeof(T).Name}.");
+        throw new FormatException($"{element.Tag} {element.VR}: value '{Printable(text)}' is not a {typeof(T).Name}.");
     }
 
     private static T ConvertTo<T>(DicomElement element, object value)
@@ -109,8 +109,20 @@ internal static class DicomValues
         }
         catch (Exception ex) when (ex is InvalidCastException or OverflowException)
         {
-            throw new FormatException($"{element.Tag} {element.VR}: value {value} cannot be read as {typeof(T).Name}.", ex);
+            throw new FormatException($"{element.Tag} {element.VR}: value {Printable(Convert.ToString(value, Invariant) ?? "")} cannot be read as {typeof(T).Name}.", ex);
         }
+    }
+
+    /// <summary>Text from a file made safe for a one-line message: control characters become '?', at most 64 characters.</summary>
+    public static string Printable(string text)
+    {
+        var chars = text.Length > 64 ? text[..64].ToCharArray() : text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsControl(chars[i]))
+                chars[i] = '?';
+        }
+        return new string(chars) + (text.Length > 64 ? "…" : "");
     }
 
     /// <summary>Encodes values for a VR: text joined with backslashes, binary values little endian; padded to even length.</summary>

@@ -121,25 +121,26 @@ internal static class SynthCommand
             .ToList();
         var measurements = new CaseMeasurement[chosen.Count];
         WithProgress(context, "rendering", chosen.Count, advance =>
-            Parallel.For(0, chosen.Count, i =>
+            Parallel.For(0, chosen.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
                 measurements[i] = CohortSummary.Measure(CaseRenderer.Render(chosen[i], options, maxDegreeOfParallelism: 1));
                 advance();
             }));
 
-        var lines = new Table().AddColumns("site", "scanner", "cases", "slope HU/(mg/cm³)", "intercept HU", "R²",
-            "unenhanced slope", "unenhanced intercept", "unenhanced R²", "noise SD HU (liver)", "expected");
+        // Plain fixed-width text: the table stays readable in logs and narrow terminals.
+        var o = context.Out;
+        o.WriteLine("HU-vs-BMD line in the true L1/L2 trabecular masks (HU = slope · BMD + intercept): whole masks (all series;");
+        o.WriteLine("unenhanced series only), the masks' one-voxel-eroded cores (all series); noise SD in the liver:");
+        o.WriteLine($"{"site",-5} {"scanner",-8} {"cases",5} | {"slope",6} {"icept",6} {"R²",5} | {"plain",6} {"icept",6} {"R²",5} | {"core",6} {"icept",6} {"R²",5} | {"noise",5} {"expect",6}");
         foreach (var s in CohortSummary.ByScanner(measurements))
         {
-            lines.AddRow(s.Site, s.Scanner, I(s.Cases), F(s.AllSeries.Slope, 3), F(s.AllSeries.Intercept, 1), F(s.AllSeries.RSquared, 3),
-                F(s.Unenhanced.Slope, 3), F(s.Unenhanced.Intercept, 1), F(s.Unenhanced.RSquared, 3),
-                s.NoiseSdMeasured is { } n ? F(n, 1) : "–", F(s.NoiseSdExpected, 1));
+            o.WriteLine($"{s.Site,-5} {s.Scanner,-8} {s.Cases,5} | {Line(s.AllSeries)} | {Line(s.Unenhanced)} | {Line(s.Core)} | " +
+                $"{(s.NoiseSdMeasured is { } n ? F(n, 1) : "–"),5} {F(s.NoiseSdExpected, 1),6}");
         }
-        context.Console.Write(lines);
-        var shares = new Table().AddColumns("split", "cases", "normal", "osteopenia", "osteoporosis", "L1/L2 not both covered");
+        o.WriteLine();
+        o.WriteLine($"{"split",-12} {"cases",5} {"normal",8} {"osteopenia",11} {"osteoporosis",13} {"L1/L2 not both covered",23}");
         foreach (var s in CohortSummary.BySplit(cohort.Cases))
-            shares.AddRow(s.Split.Name(), I(s.Cases), P(s.Normal), P(s.Osteopenia), P(s.Osteoporosis), I(s.NotCoveringL1L2));
-        context.Console.Write(shares);
+            o.WriteLine($"{s.Split.Name(),-12} {s.Cases,5} {P(s.Normal),8} {P(s.Osteopenia),11} {P(s.Osteoporosis),13} {s.NotCoveringL1L2,23}");
         context.Out.WriteLine($"{chosen.Count} cases rendered at {size} size; mean HU over the true L1 and L2 trabecular masks against the true level BMD.");
         return ExitCodes.Success;
     }
@@ -159,7 +160,8 @@ internal static class SynthCommand
         return result;
     }
 
+    private static string Line(LineFit fit) => $"{F(fit.Slope, 3),6} {F(fit.Intercept, 1),6} {F(fit.RSquared, 3),5}";
+
     private static string F(double value, int decimals) => double.IsNaN(value) ? "–" : value.ToString("F" + decimals, CultureInfo.InvariantCulture);
-    private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
     private static string P(double share) => (100 * share).ToString("F1", CultureInfo.InvariantCulture) + " %";
 }

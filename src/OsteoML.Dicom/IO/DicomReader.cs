@@ -208,10 +208,10 @@ internal sealed class DicomReader
             DicomItem item;
             if (vr == DicomVR.SQ)
                 item = ReadSequence(tag, syntax, UndefinedLength, depth);
-            else if (vr == DicomVR.UN || !elementIsExplicit && !isPixelData)
+            else if (vr == DicomVR.UN || !elementIsExplicit && tag.Group != 0x7FE0)
                 // CP-246: UN (or an unknown implicit element) with undefined length is a sequence in implicit VR little endian.
                 item = ReadSequence(tag, new Syntax(false, false), UndefinedLength, depth);
-            else if (tag.Group == 0x7FE0)
+            else if (tag.Group == 0x7FE0) // the image's pixel data, or an icon's inside a sequence
                 item = ReadFragments(tag, vr == DicomVR.OW ? DicomVR.OB : vr, syntax);
             else
                 throw new DicomDataException($"{_input.Name}: {tag} {vr} has undefined length, which only SQ, UN and pixel data may have (offset {start}).");

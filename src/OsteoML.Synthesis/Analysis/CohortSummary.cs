@@ -27,16 +27,17 @@ public sealed record LineFit(double Slope, double Intercept, double RSquared, in
     }
 }
 
-/// <summary>What one rendered case shows: mean HU inside each covered L1/L2 true trabecular mask, and the noise SD
-/// in a uniform region (the liver, eroded by two voxels so edges and partial volume stay out).</summary>
+/// <summary>What one rendered case shows: mean HU inside each covered L1/L2 true trabecular mask (whole and core),
+/// and the noise SD in a uniform region (the liver, eroded by two voxels so edges and partial volume stay out).</summary>
 public sealed record CaseMeasurement(CaseSpec Spec, IReadOnlyList<LevelMeasurement> Levels, double? UniformRegionSd, double ExpectedNoiseSd);
 
-public sealed record LevelMeasurement(VertebralLevel Level, double Bmd, double MeanHu, int Voxels);
+/// <summary>Mean HU over a level's whole true trabecular mask and over its one-voxel-eroded core.</summary>
+public sealed record LevelMeasurement(VertebralLevel Level, double Bmd, double MeanHu, double CoreMeanHu, int Voxels);
 
-/// <summary>Per scanner: the HU-vs-BMD line in the true trabecular masks (all series, and unenhanced only) and the
-/// noise — the site-to-site drift a screening product has to correct.</summary>
+/// <summary>Per scanner: the HU-vs-BMD line in the true trabecular masks (all series, unenhanced only, and all series
+/// in the masks' eroded cores) and the noise — the site-to-site drift a screening product has to correct.</summary>
 public sealed record ScannerSummary(string Site, string Scanner, int Cases, LineFit AllSeries, LineFit Unenhanced,
-    double? NoiseSdMeasured, double NoiseSdExpected);
+    LineFit Core, double? NoiseSdMeasured, double NoiseSdExpected);
 
 public sealed record ClassShares(CohortSplit Split, int Cases, double Normal, double Osteopenia, double Osteoporosis, int NotCoveringL1L2);
 
@@ -45,28 +46,45 @@ public static class CohortSummary
 {
     public static CaseMeasurement Measure(SyntheticCase synthetic)
     {
-        var labels = synthetic.Labels.Voxels;
-        var hu = synthetic.Hu.Voxels;
         var levels = new List<LevelMeasurement>();
         foreach (var level in new[] { VertebralLevel.L1, VertebralLevel.L2 })
         {
-            if (!synthetic.Spec.Coverage.Covers(level))
-                continue;
-            var label = SyntheticLabels.Trabecular(level);
-            double sum = 0;
-            var count = 0;
-            for (var i = 0; i < labels.Length; i++)
-            {
-                if (labels[i] == label)
-                {
-                    sum += hu[i];
-                    count++;
-                }
-            }
-            if (count > 0)
-                levels.Add(new LevelMeasurement(level, synthetic.Bone.Bmd(level), sum / count, count));
+            if (synthetic.Spec.Coverage.Covers(level) && MaskMeans(synthetic.Hu, synthetic.Labels, SyntheticLabels.Trabecular(level)) is { } m)
+                levels.Add(new LevelMeasurement(level, synthetic.Bone.Bmd(level), m.Whole, m.Core, m.Voxels));
         }
         return new CaseMeasurement(synthetic.Spec, levels, UniformRegionSd(synthetic.Hu, synthetic.Labels), synthetic.ExpectedNoiseSd);
+    }
+
+    /// <summary>Mean HU over the voxels labelled <paramref name="label"/>, and over its core: those whose six face
+    /// neighbours carry the label too (a one-voxel erosion, which keeps the cortex's partial volume out).</summary>
+    private static (double Whole, double Core, int Voxels)? MaskMeans(Volume<float> hu, Volume<byte> labels, byte label)
+    {
+        var size = labels.Size;
+        var l = labels.Voxels;
+        int plane = size.X * size.Y, n = 0, coreN = 0;
+        double sum = 0, coreSum = 0;
+        for (var z = 0; z < size.Z; z++)
+        {
+            for (var y = 0; y < size.Y; y++)
+            {
+                for (var x = 0; x < size.X; x++)
+                {
+                    var i = z * plane + y * size.X + x;
+                    if (l[i] != label)
+                        continue;
+                    sum += hu.Voxels[i];
+                    n++;
+                    if (x > 0 && x < size.X - 1 && y > 0 && y < size.Y - 1 && z > 0 && z < size.Z - 1
+                        && l[i - 1] == label && l[i + 1] == label && l[i - size.X] == label && l[i + size.X] == label
+                        && l[i - plane] == label && l[i + plane] == label)
+                    {
+                        coreSum += hu.Voxels[i];
+                        coreN++;
+                    }
+                }
+            }
+        }
+        return n == 0 ? null : (sum / n, coreN > 0 ? coreSum / coreN : double.NaN, n);
     }
 
     private static double? UniformRegionSd(Volume<float> hu, Volume<byte> labels)
@@ -96,8 +114,9 @@ public static class CohortSummary
             {
                 var all = g.SelectMany(m => m.Levels).Select(l => (l.Bmd, l.MeanHu)).ToList();
                 var plain = g.Where(m => m.Spec.Acquisition.Phase == ContrastPhase.None).SelectMany(m => m.Levels).Select(l => (l.Bmd, l.MeanHu)).ToList();
+                var core = g.SelectMany(m => m.Levels).Where(l => !double.IsNaN(l.CoreMeanHu)).Select(l => (l.Bmd, l.CoreMeanHu)).ToList();
                 var noise = g.Where(m => m.UniformRegionSd is not null).Select(m => m.UniformRegionSd!.Value).ToList();
-                return new ScannerSummary(g.Key.Site, g.Key.Scanner, g.Count(), LineFit.Of(all), LineFit.Of(plain),
+                return new ScannerSummary(g.Key.Site, g.Key.Scanner, g.Count(), LineFit.Of(all), LineFit.Of(plain), LineFit.Of(core),
                     noise.Count > 0 ? noise.Average() : null, g.Average(m => m.ExpectedNoiseSd));
             })
             .ToList();

@@ -45,8 +45,9 @@ public static class CohortWriter
         var rows = new IReadOnlyList<(string, string)>?[cohort.Cases.Count];
         var failures = new List<CohortWriteFailure>();
         var parallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        Parallel.ForEach(cohort.Cases, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellation }, spec =>
+        Parallel.For(0, cohort.Cases.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellation }, position =>
         {
+            var spec = cohort.Cases[position];
             try
             {
                 // One case per worker keeps the cores busy without nested slice parallelism.
@@ -56,7 +57,7 @@ public static class CohortWriter
                 var labelPath = $"{caseDir}/labels.nii.gz";
                 CaseDicomWriter.Write(synthetic, Path.Combine(directory, seriesDir), syntax);
                 NiftiFile.Write(Path.Combine(directory, labelPath), synthetic.Labels, $"osteoml synthetic labels {spec.CaseId}");
-                rows[spec.Index] = Manifest.Row(synthetic, seriesDir, labelPath);
+                rows[position] = Manifest.Row(synthetic, seriesDir, labelPath);
                 progress?.Report(spec.CaseId);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

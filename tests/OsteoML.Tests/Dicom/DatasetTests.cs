@@ -171,6 +171,7 @@ public sealed class DatasetTests
         Assert.AreSame(DicomVR.OW, DicomDictionary.Lookup(new DicomTag(0x6002, 0x3000))!.ValueRepresentation, "overlay data repeats over groups 60xx");
         Assert.AreSame(DicomTransferSyntax.JPEGLosslessSV1, DicomTransferSyntax.Lookup("1.2.840.10008.1.2.4.70"));
         Assert.IsFalse(DicomTransferSyntax.Lookup("1.2.3.999").IsKnown);
+        Assert.AreEqual("1.2?3", DicomTransferSyntax.Lookup("1.2\n3").UID, "text from a file never breaks a one-line message");
         Assert.AreEqual("12345.6789012346", DicomValues.FormatDecimalString(12345.678901234567)); // 15 significant digits, rounded
         Assert.IsLessThanOrEqualTo(16, DicomValues.FormatDecimalString(-1.0 / 3).Length);
     }

@@ -1,5 +1,5 @@
 using OsteoML.Dicom;
-using OsteoML.Dicom.Codecs;
+using OsteoML.Dicom.Series;
 using SharpFuzz;
 
 namespace OsteoML.Dicom.Fuzz;
@@ -32,6 +32,10 @@ public static class Program
         {
             var file = DicomFile.Open(input);
             Walk(file.Dataset);
+            // The series layer's reading of geometry and metadata, on whatever the header holds.
+            var slices = DicomSlice.From("fuzz", file.Dataset).Take(16).ToList();
+            if (slices.Count > 0)
+                _ = DicomStack.Assemble(slices).Count();
             if (file.Dataset.Contains(DicomTag.PixelData))
             {
                 // No size guard here: the library must refuse frame sizes the data cannot hold.
