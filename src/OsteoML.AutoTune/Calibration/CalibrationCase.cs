@@ -1,0 +1,49 @@
+namespace OsteoML.AutoTune.Calibration;
+
+/// <summary>
+/// One local QCT-labelled case of a site, as the global model saw it: its BMD prediction, the QCT reference, and
+/// (optionally) the reference-tissue HUs the ROI stage measured — air, subcutaneous fat, muscle, aortic blood.
+/// </summary>
+/// <param name="PatientId">Groups a patient's cases in the bootstrap; never printed.</param>
+/// <param name="GlobalBmd">The global model's BMD prediction, mg/cm³.</param>
+/// <param name="QctBmd">The QCT reference BMD, mg/cm³; its ACR class is the class truth.</param>
+/// <param name="Tissues">Reference-tissue HUs in <see cref="ReferenceTissues.Names"/> order, or null.</param>
+/// <param name="GlobalProbabilities">The global class head's [normal, osteopenia, osteoporosis], when known: the
+/// uncalibrated baseline of the learning curve.</param>
+public sealed record CalibrationCase(string PatientId, double GlobalBmd, double QctBmd, IReadOnlyList<double>? Tissues = null,
+    IReadOnlyList<double>? GlobalProbabilities = null);
+
+public static class ReferenceTissues
+{
+    public static IReadOnlyList<string> Names { get; } = ["air", "fat", "muscle", "blood"];
+}
+
+/// <summary>The objective the class thresholds are chosen for.</summary>
+public enum ThresholdObjective
+{
+    /// <summary>Macro-averaged F1 over the three classes.</summary>
+    MacroF1,
+
+    /// <summary>Balanced accuracy (macro-averaged recall).</summary>
+    BalancedAccuracy,
+
+    /// <summary>Balanced accuracy among the threshold pairs whose osteoporosis sensitivity reaches the minimum.</summary>
+    OsteoporosisSensitivity,
+}
+
+/// <summary>Settings of a site calibration (what <c>osteoml calibrate --objective …</c> fills in).</summary>
+public sealed record SiteCalibrationOptions
+{
+    public ThresholdObjective Objective { get; init; } = ThresholdObjective.MacroF1;
+
+    /// <summary>The sensitivity floor of <see cref="ThresholdObjective.OsteoporosisSensitivity"/>.</summary>
+    public double MinimumOsteoporosisSensitivity { get; init; } = 0.90;
+
+    /// <summary>Use the reference-tissue HUs as covariates (when every case has them and k allows).</summary>
+    public bool UseReferenceTissues { get; init; } = true;
+
+    /// <summary>Bootstrap replicates for the thresholds' stability intervals (0 for none).</summary>
+    public int BootstrapReplicates { get; init; } = 200;
+
+    public int Seed { get; init; } = 1;
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using Microsoft.Data.Analysis;
+using Microsoft.ML;
+using OsteoML.AutoTune.Search;
+using OsteoML.AutoTune.Tuners;
+
+namespace OsteoML.AutoTune.Experiments;
+
+/// <summary>Settings of a tuning run (what <c>osteoml train … --tuner cfo --budget 120s</c> fills in).</summary>
+public sealed record TuningOptions
+{
+    /// <summary>The metric to optimise; it also decides the head (MAE/RMSE: BMD, AUC/log-loss: class).</summary>
+    public TuningMetric Metric { get; init; } = TuningMetric.MeanAbsoluteError;
+
+    public TunerKind Tuner { get; init; } = TunerKind.Cfo;
+
+    /// <summary>The trainer families to search; null searches all of <see cref="TrainerCatalog"/> for the task.</summary>
+    public IReadOnlyList<TrainerFamily>? Families { get; init; }
+
+    /// <summary>Cross-validation folds, grouped by patient.</summary>
+    public int Folds { get; init; } = 5;
+
+    public int Seed { get; init; }
+
+    /// <summary>Wall-clock budget; the trial running when it ends is cancelled and recorded as such.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>Maximum number of trials. At least one of this and <see cref="TimeBudget"/> must be set.</summary>
+    public int? MaxTrials { get; init; }
+
+    public CostMeasure CostMeasure { get; init; } = CostMeasure.Trials;
+
+    /// <summary>Told about every finished, failed or cancelled trial, in order.</summary>
+    public IProgress<TrialRecord>? Progress { get; init; }
+}
+
+/// <summary>One row of the trial table.</summary>
+public sealed record TrialRecord(
+    int Trial,
+    string Family,
+    ParameterSet Parameters,
+    double Metric,
+    double MetricSd,
+    double Loss,
+    double Seconds,
+    TrialStatus Status,
+    string? Error = null);
+
+public enum TrialStatus
+{
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>
+/// Tunes one head (BMD or class) on a feature table: an ECI chooser picks the trainer family, that family's tuner
+/// proposes hyper-parameters, and the trial is scored by k-fold cross-validation grouped by patient (the mean of
+/// the folds' metric). Runs until the trial limit, the time budget or cancellation.
+/// <para>Determinism: with the same seed, table and options, the sequence of trials — families, parameters and
+/// losses — is the same (ECI then counts cost in trials, see <see cref="CostMeasure"/>). A time budget only
+/// decides how long that sequence runs: the result equals the same-seed run with <c>MaxTrials</c> set to the
+/// number of trials that completed.</para>
+/// </summary>
+public sealed class TuningExperiment(TuningOptions options)
+{
+    public TuningOptions Options { get; } = options;
+
+    public TuningResult Run(FeatureTable table, CancellationToken cancellationToken = default)
+    {
+        var task = Options.Metric.TaskOf();
+        var families = Options.Families ?? TrainerCatalog.For(task);
+        if (families.Count == 0) throw new ArgumentException("no trainer family to search.");
+        if (families.FirstOrDefault(f => f.Task != task) is { } wrong)
+            throw new ArgumentException($"trainer {wrong.Name} is a {wrong.Task} trainer but the metric {Options.Metric} needs {task}.");
+        if (Options.TimeBudget is null && Options.MaxTrials is null)
+            throw new ArgumentException("set a time budget, a trial limit, or both.");
+        if (task == HeadTask.ClassMulticlass && table.ClassIndex is null)
+            throw new ArgumentException("the feature table has no class column: the class head cannot be tuned.");
+
+        var label = task == HeadTask.BmdRegression ? "Bmd" : "Class";
+        var data = new MLContext(Options.Seed);
+        var folds = GroupKFold.Split(table.Group, Options.Folds, Options.Seed)
+            .Select(f => (Train: data.Data.Cache(table.ToDataView(data, f.Train)), Test: data.Data.Cache(table.ToDataView(data, f.Test)), Rows: f.Test))
+            .ToArray();
+
+        var tuners = families.Select((f, i) => Tuner.Create(Options.Tuner, f.Space, Options.Seed * 7919 + i)).ToArray();
+        var chooser = new FamilyChooser(families.Count, Options.Seed);
+        var records = new List<TrialRecord>();
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (Options.TimeBudget is { } limit) budget.CancelAfter(limit);
+        var clock = Stopwatch.StartNew();
+
+        for (var trial = 0; Options.MaxTrials is not { } max || trial < max; trial++)
+        {
+            if (budget.IsCancellationRequested) break;
+            var family = chooser.Choose();
+            var proposal = tuners[family].Propose();
+            var started = clock.Elapsed;
+            TrialRecord record;
+            try
+            {
+                var perFold = folds.Select((fold, f) => CrossValidateFold(families[family], proposal.Parameters, label, fold.Train, fold.Test, fold.Rows, table, f, budget.Token)).ToArray();
+                var mean = perFold.Average();
+                var sd = perFold.Length > 1 ? Math.Sqrt(perFold.Sum(v => (v - mean) * (v - mean)) / (perFold.Length - 1)) : 0;
+                record = new TrialRecord(trial, families[family].Name, proposal.Parameters, mean, sd, Options.Metric.ToLoss(mean),
+                    (clock.Elapsed - started).TotalSeconds, TrialStatus.Completed);
+            }
+            catch (OperationCanceledException) when (budget.IsCancellationRequested)
+            {
+                record = new TrialRecord(trial, families[family].Name, proposal.Parameters, double.NaN, double.NaN, double.NaN,
+                    (clock.Elapsed - started).TotalSeconds, TrialStatus.Cancelled);
+                records.Add(record);
+                Options.Progress?.Report(record);
+                break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                record = new TrialRecord(trial, families[family].Name, proposal.Parameters, double.NaN, double.NaN, double.NaN,
+                    (clock.Elapsed - started).TotalSeconds, TrialStatus.Failed, ex.Message);
+            }
+            tuners[family].Update(new Observation(proposal, record.Loss, record.Seconds));
+            chooser.Record(family, record.Loss, Options.CostMeasure == CostMeasure.Trials ? 1 : record.Seconds);
+            records.Add(record);
+            Options.Progress?.Report(record);
+        }
+
+        var completed = records.Where(r => r.Status == TrialStatus.Completed).ToArray();
+        if (completed.Length == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var failure = records.FirstOrDefault(r => r.Status == TrialStatus.Failed)?.Error;
+            throw new InvalidOperationException(failure is not null
+                ? $"every trial failed; the first: {failure}"
+                : $"no trial finished within the time budget of {Options.TimeBudget?.TotalSeconds:0.#} s; raise the budget.");
+        }
+        var best = completed.MinBy(r => r.Loss)!;
+        return new TuningResult(Options, families.First(f => f.Name == best.Family), best, records, cancellationToken.IsCancellationRequested);
+    }
+
+    private double CrossValidateFold(TrainerFamily family, ParameterSet parameters, string label, IDataView train, IDataView test,
+        IReadOnlyList<int> rows, FeatureTable table, int fold, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        var ml = new MLContext(Options.Seed + fold);
+        using var stop = cancellation.Register(() => MlCancellation.Cancel(ml));
+        try
+        {
+            var model = family.Build(ml, parameters, label).Fit(train);
+            var value = Options.Metric.Compute(ml, model.Transform(test), table, rows);
+            (model as IDisposable)?.Dispose();
+            return value;
+        }
+        catch (Exception) when (cancellation.IsCancellationRequested)
+        {
+            // ML.NET reports its own cancellation as an InvalidOperationException from the training host.
+            throw new OperationCanceledException(cancellation);
+        }
+    }
+}
+
+/// <summary>The outcome of a tuning run: the best trial, every trial as a table, and the means to refit the best.</summary>
+public sealed class TuningResult
+{
+    internal TuningResult(TuningOptions options, TrainerFamily bestFamily, TrialRecord best, IReadOnlyList<TrialRecord> trials, bool cancelled)
+    {
+        (Options, BestFamily, Best, Trials, Cancelled) = (options, bestFamily, best, trials, cancelled);
+    }
+
+    public TuningOptions Options { get; }
+    public TrainerFamily BestFamily { get; }
+    public TrialRecord Best { get; }
+    public IReadOnlyList<TrialRecord> Trials { get; }
+
+    /// <summary>True when the caller's cancellation ended the run early (the result covers the trials that finished).</summary>
+    public bool Cancelled { get; }
+
+    /// <summary>The best trainer with its hyper-parameters, ready to append to a pipeline.</summary>
+    public IEstimator<ITransformer> BuildBest(MLContext ml, string labelColumn, string featureColumn = "Features") =>
+        BestFamily.Build(ml, Best.Parameters, labelColumn, featureColumn);
+
+    /// <summary>Refits the best trainer on the whole table (label <c>Bmd</c> or <c>Class</c>, as tuned).</summary>
+    public ITransformer FitBest(MLContext ml, FeatureTable table) =>
+        BuildBest(ml, Options.Metric.TaskOf() == HeadTask.BmdRegression ? "Bmd" : "Class").Fit(table.ToDataView(ml));
+
+    /// <summary>
+    /// Every trial, in order: trial, family, parameters, metric (fold mean), metric_sd (across folds), loss
+    /// (what was minimised), seconds, status, error.
+    /// </summary>
+    public DataFrame ToDataFrame()
+    {
+        var frame = new DataFrame(
+            new Int32DataFrameColumn("trial", Trials.Select(t => t.Trial)),
+            new StringDataFrameColumn("family", Trials.Select(t => t.Family)),
+            new StringDataFrameColumn("parameters", Trials.Select(t => t.Parameters.ToString())),
+            new DoubleDataFrameColumn("metric", Trials.Select(t => t.Metric)),
+            new DoubleDataFrameColumn("metric_sd", Trials.Select(t => t.MetricSd)),
+            new DoubleDataFrameColumn("loss", Trials.Select(t => t.Loss)),
+            new DoubleDataFrameColumn("seconds", Trials.Select(t => t.Seconds)),
+            new StringDataFrameColumn("status", Trials.Select(t => t.Status.ToString().ToLowerInvariant())),
+            new StringDataFrameColumn("error", Trials.Select(t => t.Error ?? "")));
+        return frame;
+    }
+}
