@@ -83,7 +83,7 @@ public static class BackboneTraining
             }
         }
         var training = Record(options, examples.Count, recipe.Steps, recipe.BatchSize, run, clock, recipe.Augmentation,
-            $"{recipe.PatchSize[0]}³-voxel patches at {recipe.SpacingMm} mm, 70 % centred on labelled bone");
+            $"{recipe.PatchSize[0]}³-voxel patches at {recipe.SpacingMm} mm, 70 % centred on a bone class drawn uniformly");
         var card = ModelPackage.VBNetCard(network, recipe, export, training, metrics);
         return ModelPackage.Write(options.OutputDirectory, bytes, card);
     }

@@ -39,7 +39,7 @@ public sealed record DenseNetRecipe
     public int Margin { get; init; } = 4;
     public int BatchSize { get; init; } = 8;
     /// <summary>Sized to fit about 45 minutes of a shared 2-core machine, rendering and validation included.</summary>
-    public int Steps { get; init; } = 800;
+    public int Steps { get; init; } = 600;
     /// <summary>Training cases used (the first of the train split, in cohort order); null for all.</summary>
     public int? MaxTrainCases { get; init; }
     public double LearningRate { get; init; } = 2e-3;

@@ -9,8 +9,11 @@ public sealed class SegmentationExample(string id, Tensor hu, Tensor classes) : 
     public string Id { get; } = id;
     public Tensor Hu { get; } = hu;
     public Tensor Classes { get; } = classes;
-    /// <summary>Flat indices of the labelled (non-background) voxels, for foreground-biased sampling.</summary>
-    public long[] Foreground { get; } = classes.flatten().nonzero().flatten().data<long>().ToArray();
+    /// <summary>Flat indices of each labelled class's voxels (index = class − 1), for class-balanced sampling.</summary>
+    public long[][] Foreground { get; } = Enumerable.Range(1, 255)
+        .TakeWhile(c => c <= classes.max().item<byte>())
+        .Select(c => (classes.flatten() == c).nonzero().flatten().data<long>().ToArray())
+        .ToArray();
 
     public void Dispose()
     {
@@ -20,8 +23,9 @@ public sealed class SegmentationExample(string id, Tensor hu, Tensor classes) : 
 }
 
 /// <summary>
-/// Cuts training patches: centred on a labelled voxel with probability <see cref="ForegroundFraction"/> (else
-/// anywhere), cut at a randomly jittered extent and resized to the patch size — the spacing augmentation — and
+/// Cuts training patches: with probability <see cref="ForegroundFraction"/> centred on a voxel of a labelled class
+/// drawn uniformly among the classes the case has — so rare classes (ribs) are seen as often as common ones — else
+/// anywhere; cut at a randomly jittered extent and resized to the patch size — the spacing augmentation — and
 /// mirrored left–right at random. Outside the volume is air (HU −1000, background).
 /// </summary>
 public sealed class PatchSampler(IReadOnlyList<SegmentationExample> examples, int[] patchSize, SiteAugmentation augmentation, Random random)
@@ -38,9 +42,11 @@ public sealed class PatchSampler(IReadOnlyList<SegmentationExample> examples, in
             var example = examples[random.Next(examples.Count)];
             var shape = example.Hu.shape;
             long[] centre;
-            if (example.Foreground.Length > 0 && random.NextDouble() < ForegroundFraction)
+            var present = example.Foreground.Where(f => f.Length > 0).ToArray();
+            if (present.Length > 0 && random.NextDouble() < ForegroundFraction)
             {
-                var flat = example.Foreground[random.Next(example.Foreground.Length)];
+                var voxels = present[random.Next(present.Length)];
+                var flat = voxels[random.Next(voxels.Length)];
                 centre = [flat / (shape[1] * shape[2]), flat / shape[2] % shape[1], flat % shape[2]];
             }
             else
