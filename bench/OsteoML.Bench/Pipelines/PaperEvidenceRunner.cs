@@ -116,9 +116,11 @@ public static class PaperEvidenceRunner
             if (start != resolved.Parameters.ToString()) say($"(note: the fixed {resolved.Family.Name} is not its family's start point: {resolved.Parameters} vs {start})");
             var fixedRun = new TuningExperiment(new TuningOptions { Metric = metric, Families = [resolved.Family], MaxTrials = 1, Seed = 1 }).Run(table);
             var seconds = fixedRun.Best.Seconds;
-            var equal = new TuningExperiment(new TuningOptions { Metric = metric, TimeBudget = TimeSpan.FromSeconds(Math.Max(seconds, 1)), Seed = 1 }).Run(table);
+            TuningResult? equal = null;
+            try { equal = new TuningExperiment(new TuningOptions { Metric = metric, TimeBudget = TimeSpan.FromSeconds(Math.Max(seconds, 1)), Seed = 1 }).Run(table); }
+            catch (InvalidOperationException) { } // no trial finished in that time
             var full = new TuningExperiment(new TuningOptions { Metric = metric, TimeBudget = TimeSpan.FromSeconds(budget), Seed = 1 }).Run(table);
-            string Show(TuningResult r) => $"{r.Best.Metric:F4} ({r.BestFamily.Name}, {r.Trials.Count} trials)";
+            string Show(TuningResult? r) => r is null ? "no trial finished" : $"{r.Best.Metric:F4} ({r.BestFamily.Name}, {r.Trials.Count} trials)";
             say($"| {(task == HeadTask.BmdRegression ? "BMD, MAE mg/cm³" : "class, macro-AUC")} | {fixedRun.BestFamily.Name}: {fixedRun.Best.Metric:F4} | {seconds:F1} s | {Show(equal)} | {Show(full)} |");
         }
         say($"tuning wall time (both heads, fixed + equal-time + {budget:0} s budget runs): {clock.Elapsed.TotalSeconds:F0} s");

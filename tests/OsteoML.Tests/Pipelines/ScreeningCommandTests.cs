@@ -42,6 +42,25 @@ public sealed class ScreeningCommandTests
     }
 
     [TestMethod]
+    public void Train_with_a_tuner_records_every_trial_and_the_chosen_heads()
+    {
+        var model = Path.Combine(TestPaths.NewTempDirectory(), "tuned");
+        var run = CliRun.Of("train", "--pipeline", _data.QctDefinition, "--cohort", _data.Cohort, "--out", model, "--cache-dir", _data.Cache,
+            "--tuner", "cfo", "--trials", "3");
+        Assert.AreEqual(0, run.ExitCode, run.Error);
+        var bundle = ModelBundle.Load(model);
+        StringAssert.Contains(bundle.Manifest.Heads["bmd"], "tuned (Cfo)");
+        StringAssert.Contains(bundle.Manifest.Heads["class"], "tuned (Cfo)");
+        foreach (var head in new[] { "bmd", "class" })
+        {
+            var trials = File.ReadAllLines(Path.Combine(model, $"trials-{head}.csv"));
+            Assert.HasCount(4, trials, $"{head}: a header and three trials");
+            StringAssert.StartsWith(trials[0], "trial,family,parameters");
+        }
+        Assert.AreEqual(2, CliRun.Of("train", "--pipeline", _data.QctDefinition, "--cohort", _data.Cohort, "--out", model, "--tuner", "annealing", "--trials", "3").ExitCode);
+    }
+
+    [TestMethod]
     public void Screen_prints_json_and_writes_a_QA_image()
     {
         var row = Rows.First(r => _data.Column(r, "split") == "test" && _data.Column(r, "covers_l1") == "1" && _data.Column(r, "covers_l2") == "1");
