@@ -24,9 +24,9 @@ namespace OsteoML.Bench.Pipelines;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/OsteoML.Bench -- pipelines evidence --cohort DIR --pipeline FILE [--baseline FILE]
-/// [--masks network|reference] [--budget S] [--draws N] --out DIR</c>
+/// [--masks network|reference] [--tuner cfo --heads-budget S] [--budget S] [--draws N] --out DIR</c>
 /// <para>The closing evidence of issues 6 and 7 on a written cohort (the <c>paper</c> preset): the pipeline trained on
-/// the train split with its fixed trainers; internal-test vs independent metrics; the HU baseline; the tuner's best CV
+/// the train split with its fixed trainers (or tuned, <c>--tuner</c>); internal-test vs independent metrics; the HU baseline; the tuner's best CV
 /// loss against the fixed default trainer at equal wall time (and within the budget); independent-site MAE and AUC
 /// without calibration and with k = 10, 20, 40 (learning curve, repeated draws); and the physics floor — every
 /// independent case's own true HU line (from the synthesis truth) inverted on the true-mask HU. <c>--masks reference</c> puts the
@@ -66,7 +66,12 @@ public static class PaperEvidenceRunner
         }
 
         clock.Restart();
-        var options = new TrainingOptions { CacheDirectory = cache, Jobs = jobs, Log = Console.WriteLine };
+        var tuner = args.Contains("--tuner") ? Tuner.Parse(Arg("--tuner")) : (TunerKind?)null;
+        var options = new TrainingOptions
+        {
+            CacheDirectory = cache, Jobs = jobs, Log = Console.WriteLine, Tuner = tuner,
+            Budget = tuner is null ? null : TimeSpan.FromSeconds(double.Parse(Arg("--heads-budget", "60"), CultureInfo.InvariantCulture)),
+        };
         var qct = ScreeningTrainer.Train(definition, pipeline, studies, Path.Combine(output, "model"), options);
         Say($"features of {studies.Studies.Count} studies + heads in {clock.Elapsed.TotalSeconds:F0} s; heads: {string.Join("; ", qct.Bundle.Manifest.Heads.Select(h => $"{h.Key}: {h.Value}"))}");
         var hu = ScreeningTrainer.Train(PipelineDefinition.Load(baseline), baseline, studies, Path.Combine(output, "hu-baseline"), options);

@@ -87,11 +87,14 @@ public static class ScreeningTrainer
         if (!definition.IsHuBaseline)
         {
             featureLength = train[0].Features.Length;
-            var preparation = ScreeningHeads.FitPreparation(ml, ScreeningHeads.FeatureView(ml, train, featureLength));
-            var table = FeatureTable.FromDataView(preparation.Transform(ScreeningHeads.FeatureView(ml, train, featureLength)));
-            var bmdTrainer = Trainer(ml, definition.Heads.Bmd!, HeadTask.BmdRegression, "Bmd", table, options, tuning, heads, log);
-            var classTrainer = Trainer(ml, definition.Heads.Class!, HeadTask.ClassMulticlass, "Class", table, options, tuning, heads, log);
-            headsModel = ScreeningHeads.Fit(ml, preparation, table, bmdTrainer, classTrainer);
+            // A context of its own: extraction draws on its context's random state, so heads trained after a run that
+            // read every feature from the cache would otherwise differ from heads trained after computing them.
+            var hml = new MLContext(options.Seed);
+            var preparation = ScreeningHeads.FitPreparation(hml, ScreeningHeads.FeatureView(hml, train, featureLength));
+            var table = FeatureTable.FromDataView(preparation.Transform(ScreeningHeads.FeatureView(hml, train, featureLength)));
+            var bmdTrainer = Trainer(hml, definition.Heads.Bmd!, HeadTask.BmdRegression, "Bmd", table, options, tuning, heads, log);
+            var classTrainer = Trainer(hml, definition.Heads.Class!, HeadTask.ClassMulticlass, "Class", table, options, tuning, heads, log);
+            headsModel = ScreeningHeads.Fit(hml, preparation, table, bmdTrainer, classTrainer);
             model = featurizer.Append(headsModel);
         }
         else heads["bmd"] = $"HU line: BMD = {huLine.Intercept:F2} + {huLine.Slope:F4}·HU (n = {huLine.Cases}, residual SD {huLine.ResidualSd:F2}); ACR thresholds 80/120";
