@@ -74,6 +74,24 @@ public sealed class DicomDataset : IEnumerable<DicomItem>
 
     public DicomDataset AddOrUpdate(DicomTag tag, params DicomDataset[] items) => AddOrUpdate(new DicomSequence(tag, items));
 
+    /// <summary>For the reader: append in tag order; a repeated tag (corrupt file) keeps its first occurrence, as in dcmtk.</summary>
+    internal void AddParsed(DicomItem item)
+    {
+        if (_items.Count == 0 || _items[^1].Tag < item.Tag)
+        {
+            if (item is DicomSequence sequence)
+            {
+                foreach (var child in sequence.Items)
+                    child.Parent = this;
+            }
+            _items.Add(item);
+        }
+        else if (!Contains(item.Tag))
+        {
+            Insert(item, replace: false);
+        }
+    }
+
     public bool Remove(DicomTag tag)
     {
         var i = IndexOf(tag);

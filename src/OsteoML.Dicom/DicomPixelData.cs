@@ -80,6 +80,7 @@ public sealed class DicomPixelData
     /// </summary>
     public byte[] GetFrame(int frame)
     {
+        CheckFrameSize();
         var bytes = new byte[Format.FrameBytes];
         ReadFrame(frame, bytes);
         return bytes;
@@ -89,6 +90,7 @@ public sealed class DicomPixelData
     public void ReadFrame(int frame, Span<byte> destination)
     {
         CheckFrame(frame);
+        CheckFrameSize();
         var format = Format;
         if (destination.Length != format.FrameBytes)
             throw new ArgumentException($"frame buffer has {destination.Length} bytes; {format.FrameBytes} needed.", nameof(destination));
@@ -105,6 +107,32 @@ public sealed class DicomPixelData
                 break;
             default:
                 throw new DicomDataException($"pixel data {_pixelItem.Tag} is a {_pixelItem.VR} item, not pixel values.");
+        }
+    }
+
+    /// <summary>
+    /// Refuses a frame size the data cannot hold before anything is allocated for it: native data must contain
+    /// every frame; compressed data can expand only as far as its codec allows (<see cref="IDicomCodec.MaxDecodedBytes"/>),
+    /// so a corrupt header cannot make us allocate gigabytes for a small file.
+    /// </summary>
+    private void CheckFrameSize()
+    {
+        var frameBytes = Format.FrameBytes;
+        if (frameBytes > Array.MaxLength)
+            throw new DicomDataException($"a frame of {Format} ({frameBytes} bytes) is too large to decode.");
+        switch (_pixelItem)
+        {
+            case DicomElement native:
+                var needed = BitsAllocated == 1 ? (Format.PixelCount * SamplesPerPixel * NumberOfFrames + 7) / 8 : frameBytes * NumberOfFrames;
+                if (needed > native.Buffer.Size)
+                    throw new DicomDataException($"native pixel data holds {native.Buffer.Size} bytes; {NumberOfFrames} frame(s) of {Format} need {needed}.");
+                break;
+            case DicomFragmentSequence fragments:
+                var codec = DicomCodecRegistry.Get(TransferSyntax);
+                var compressed = fragments.Fragments.Sum(f => f.Size);
+                if (frameBytes > codec.MaxDecodedBytes(compressed))
+                    throw new DicomDataException($"{compressed} bytes of compressed data cannot hold {NumberOfFrames} frame(s) of {Format}.");
+                break;
         }
     }
 
@@ -356,6 +384,7 @@ public sealed class DicomPixelData
     {
         if (SamplesPerPixel != 1)
             throw new DicomDataException($"rescaled values need one sample per pixel; this image has {SamplesPerPixel} ({PhotometricInterpretation}).");
+        CheckFrameSize();
         var pixels = (int)Format.PixelCount;
         if (destination.Length != pixels)
             throw new ArgumentException($"destination holds {destination.Length} values; the frame has {pixels}.", nameof(destination));

@@ -38,7 +38,7 @@ public readonly partial record struct DicomTag(ushort Group, ushort Element) : I
     {
         if (TryParse(text, out var tag))
             return tag;
-        throw new FormatException($"'{text}' is neither a DICOM tag (gggg,eeee) nor a known keyword.");
+        throw new FormatException($"'{DicomValues.Printable(text)}' is neither a DICOM tag (gggg,eeee) nor a known keyword.");
     }
 
     public static bool TryParse(string text, out DicomTag tag)

@@ -76,6 +76,6 @@ public sealed class DicomTransferSyntax
     public static DicomTransferSyntax Lookup(string uid)
     {
         var key = uid.Trim().TrimEnd('\0');
-        return ByUid.TryGetValue(key, out var ts) ? ts : new DicomTransferSyntax(key, "unknown transfer syntax", isKnown: false);
+        return ByUid.TryGetValue(key, out var ts) ? ts : new DicomTransferSyntax(DicomValues.Printable(key), "unknown transfer syntax", isKnown: false);
     }
 }

@@ -63,29 +63,33 @@ internal static class DicomValues
         return values;
     }
 
+    // Each arm boxed on its own: a switch expression would otherwise convert every arm to double.
     private static object ReadBinary(DicomVR vr, ReadOnlySpan<byte> b) => vr.Code switch
     {
-        "US" or "OW" => BinaryPrimitives.ReadUInt16LittleEndian(b),
-        "SS" => BinaryPrimitives.ReadInt16LittleEndian(b),
-        "UL" or "OL" => BinaryPrimitives.ReadUInt32LittleEndian(b),
-        "SL" => BinaryPrimitives.ReadInt32LittleEndian(b),
-        "FL" or "OF" => BinaryPrimitives.ReadSingleLittleEndian(b),
-        "FD" or "OD" => BinaryPrimitives.ReadDoubleLittleEndian(b),
-        "SV" => BinaryPrimitives.ReadInt64LittleEndian(b),
-        "UV" or "OV" => BinaryPrimitives.ReadUInt64LittleEndian(b),
-        _ => b[0], // OB, UN
+        "US" or "OW" => (object)BinaryPrimitives.ReadUInt16LittleEndian(b),
+        "SS" => (object)BinaryPrimitives.ReadInt16LittleEndian(b),
+        "UL" or "OL" => (object)BinaryPrimitives.ReadUInt32LittleEndian(b),
+        "SL" => (object)BinaryPrimitives.ReadInt32LittleEndian(b),
+        "FL" or "OF" => (object)BinaryPrimitives.ReadSingleLittleEndian(b),
+        "FD" or "OD" => (object)BinaryPrimitives.ReadDoubleLittleEndian(b),
+        "SV" => (object)BinaryPrimitives.ReadInt64LittleEndian(b),
+        "UV" or "OV" => (object)BinaryPrimitives.ReadUInt64LittleEndian(b),
+        _ => (object)b[0], // OB, UN
     };
 
     private static T ParseText<T>(DicomElement element, string text)
     {
         if (typeof(T) == typeof(DicomTag))
             return (T)(object)DicomTag.Parse(text);
+        // The common case (DS read as double) without boxing: headers are read in bulk when scanning folders.
+        if (typeof(T) == typeof(double) && double.TryParse(text, NumberStyles.Float, Invariant, out var direct))
+            return System.Runtime.CompilerServices.Unsafe.As<double, T>(ref direct);
         // IS and DS hold decimal text; integers parse exactly, everything else through double.
         if (long.TryParse(text, NumberStyles.Integer, Invariant, out var integer))
             return ConvertTo<T>(element, integer);
         if (double.TryParse(text, NumberStyles.Float, Invariant, out var real))
             return ConvertTo<T>(element, real);
-        throw new FormatException($"{element.Tag} {element.VR}: value '{text}' is not a {typeof(T).Name}.");
+        throw new FormatException($"{element.Tag} {element.VR}: value '{Printable(text)}' is not a {typeof(T).Name}.");
     }
 
     private static T ConvertTo<T>(DicomElement element, object value)
@@ -105,8 +109,20 @@ internal static class DicomValues
         }
         catch (Exception ex) when (ex is InvalidCastException or OverflowException)
         {
-            throw new FormatException($"{element.Tag} {element.VR}: value {value} cannot be read as {typeof(T).Name}.", ex);
+            throw new FormatException($"{element.Tag} {element.VR}: value {Printable(Convert.ToString(value, Invariant) ?? "")} cannot be read as {typeof(T).Name}.", ex);
         }
+    }
+
+    /// <summary>Text from a file made safe for a one-line message: control characters become '?', at most 64 characters.</summary>
+    public static string Printable(string text)
+    {
+        var chars = text.Length > 64 ? text[..64].ToCharArray() : text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsControl(chars[i]))
+                chars[i] = '?';
+        }
+        return new string(chars) + (text.Length > 64 ? "…" : "");
     }
 
     /// <summary>Encodes values for a VR: text joined with backslashes, binary values little endian; padded to even length.</summary>

@@ -13,14 +13,6 @@ public static class CohortSplits
 {
     /// <summary>The manifest spelling: train, test, independent.</summary>
     public static string Name(this CohortSplit split) => split.ToString().ToLowerInvariant();
-
-    public static CohortSplit Parse(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "train" => CohortSplit.Train,
-        "test" => CohortSplit.Test,
-        "independent" => CohortSplit.Independent,
-        _ => throw new FormatException($"Unknown split '{text}'; expected train, test or independent."),
-    };
 }
 
 /// <summary>Output grid: the scanner's own 512×512 grid, or a coarser one for fast training.</summary>

@@ -9,7 +9,7 @@ namespace OsteoML.Synthesis;
 /// scanner's storage convention, its padding value outside the reconstruction circle), the true label map on the
 /// same grid (<see cref="Legend"/>), and the case's truth and hidden variables (<see cref="Spec"/>).
 /// </summary>
-public sealed class SyntheticCase(CaseSpec spec, RenderSize size, Volume<float> hu, Volume<byte> labels, double expectedNoiseSd)
+public sealed class SyntheticCase(CaseSpec spec, RenderSize size, Volume<float> hu, Volume<byte> labels, double expectedNoiseSd, double sliceThicknessMm)
 {
     public CaseSpec Spec { get; } = spec;
     public RenderSize Size { get; } = size;
@@ -18,6 +18,9 @@ public sealed class SyntheticCase(CaseSpec spec, RenderSize size, Volume<float> 
 
     /// <summary>Noise SD (HU) the scanner profile predicts for a uniform region on this grid.</summary>
     public double ExpectedNoiseSd { get; } = expectedNoiseSd;
+
+    /// <summary>Reconstructed slice thickness on this grid (the series' own, or the reduced grid's minimum).</summary>
+    public double SliceThicknessMm { get; } = sliceThicknessMm;
 
     public static IReadOnlyDictionary<byte, string> Legend => SyntheticLabels.Legend;
 

@@ -51,6 +51,9 @@ public sealed class SyntheticCohort
 
     public IEnumerable<CaseSpec> CasesIn(CohortSplit split) => Cases.Where(c => c.Split == split);
 
+    /// <summary>The same cohort restricted to some of its cases (each keeps its index, identity and truth).</summary>
+    public SyntheticCohort Subset(Func<CaseSpec, bool> keep) => new(Preset, Seed, Cases.Where(keep).ToList());
+
     /// <summary>Renders one case (slices in parallel).</summary>
     public SyntheticCase Render(int index, RenderOptions options) => CaseRenderer.Render(Cases[index], options);
 

@@ -49,9 +49,6 @@ public static class SyntheticLabels
     /// <summary>The disc between <paramref name="level"/> and the one below (L5 → S1).</summary>
     public static byte DiscBelow(VertebralLevel level) => (byte)(DiscBase + (int)level);
 
-    /// <summary>True for any of a level's own bone labels (trabecular, cortical, posterior elements).</summary>
-    public static bool IsVertebra(byte label) => label is >= TrabecularBase and < RibBase && label % 10 < VertebralLevels.Count;
-
     /// <summary>Value → name for every label, in value order.</summary>
     public static IReadOnlyDictionary<byte, string> Legend { get; } = BuildLegend();
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using OsteoML.Dicom;
-using Spectre.Console;
 
 namespace OsteoML.Cli.Commands;
 
@@ -27,19 +26,13 @@ internal static class DicomInspectCommand
     private static int Run(string[] files, bool json, CliContext context)
     {
         var failed = 0;
-        var table = new Table().AddColumns("file", "transfer syntax", "modality", "size", "frames", "bits", "min", "max", "pixels SHA-256 / error");
         foreach (var file in files)
         {
             var report = Inspect(file);
             if (report.Error is not null)
                 failed++;
-            if (json)
-                context.Out.WriteLine(report.ToJson());
-            else
-                table.AddRow(report.TableRow());
+            context.Out.WriteLine(json ? report.ToJson() : report.ToText());
         }
-        if (!json)
-            context.Console.Write(table);
         return failed > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
     }
 
@@ -102,14 +95,24 @@ internal static class DicomInspectCommand
                 w.WriteNull(name);
         }
 
-        public string[] TableRow() =>
-        [
-            Markup.Escape(File), Markup.Escape(TransferSyntaxName ?? ""), Markup.Escape(Modality ?? ""),
-            Rows is null ? "" : $"{Columns}×{Rows}×{SamplesPerPixel}", Frames?.ToString() ?? "",
-            BitsAllocated is null ? "" : $"{BitsStored}/{BitsAllocated}{(PixelRepresentation == 1 ? " signed" : "")}",
-            Min?.ToString() ?? "", Max?.ToString() ?? "",
-            Error is null ? PixelSha256 ?? "(no pixel data)" : "[red]" + Markup.Escape(Error) + "[/]",
-        ];
+        /// <summary>One line for people: what the file is, then its pixel fingerprint or its error.</summary>
+        public string ToText()
+        {
+            var parts = new List<string>();
+            if (TransferSyntaxName is not null)
+                parts.Add(TransferSyntaxName);
+            if (Modality is not null)
+                parts.Add(Modality);
+            if (Rows is not null)
+                parts.Add($"{Columns}×{Rows}, {Frames} frame(s), {SamplesPerPixel} sample(s) {PhotometricInterpretation}, {BitsStored}/{BitsAllocated} bits {(PixelRepresentation == 1 ? "signed" : "unsigned")}");
+            if (RescaleSlope is not null)
+                parts.Add(FormattableString.Invariant($"rescale slope {RescaleSlope} intercept {RescaleIntercept}"));
+            if (Min is not null)
+                parts.Add($"stored {Min}..{Max}, SHA-256 {PixelSha256}");
+            if (Error is not null)
+                parts.Add("error: " + Error);
+            return $"{File}: {string.Join("; ", parts)}";
+        }
     }
 
     private static Report Inspect(string file)

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using OsteoML.Dicom.Series;
-using Spectre.Console;
 
 namespace OsteoML.Cli.Commands;
 
@@ -29,7 +28,6 @@ internal static class DicomSeriesCommand
     {
         var scan = DicomSeriesScanner.Scan(dir);
         var failed = scan.FailedFiles.Count;
-        var table = new Table().AddColumns("series", "modality", "slices", "size", "spacing (mm)", "HU min/mean/max", "warnings / rejection");
         foreach (var stack in scan.Stacks)
         {
             (float Min, float Max, double Mean)? hu = null;
@@ -46,27 +44,33 @@ internal static class DicomSeriesCommand
                     failed++;
                 }
             }
-            if (json)
-                context.Out.WriteLine(StackJson(stack, hu, rejection));
-            else
-                table.AddRow(Markup.Escape(stack.SeriesInstanceUid), Markup.Escape(stack.Modality), stack.Slices.Count.ToString(CultureInfo.InvariantCulture),
-                    stack.Geometry?.Size.ToString() ?? "", stack.Geometry is { } g ? $"{F(g.Spacing.X)}×{F(g.Spacing.Y)}×{F(g.Spacing.Z)}" : "",
-                    hu is { } h ? $"{F(h.Min)} / {F(h.Mean)} / {F(h.Max)}" : "",
-                    rejection is not null ? "[red]rejected: " + Markup.Escape(rejection) + "[/]" : Markup.Escape(string.Join("; ", stack.Warnings)));
+            context.Out.WriteLine(json ? StackJson(stack, hu, rejection) : StackText(stack, hu, rejection));
         }
         foreach (var failure in scan.FailedFiles)
         {
-            if (json)
-                context.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string> { ["file"] = failure.File, ["error"] = failure.Reason }));
-            else
-                table.AddRow("[red]" + Markup.Escape(failure.File) + "[/]", "", "", "", "", "", "[red]" + Markup.Escape(failure.Reason) + "[/]");
+            context.Out.WriteLine(json
+                ? JsonSerializer.Serialize(new Dictionary<string, string> { ["file"] = failure.File, ["error"] = failure.Reason })
+                : $"failed: {failure.File}: {failure.Reason}");
         }
         if (!json)
-        {
-            context.Console.Write(table);
-            context.Out.WriteLine($"{scan.FilesScanned} files: {scan.Stacks.Count} stacks ({scan.Rejected.Count()} rejected), {scan.NonImageFiles} not images, {scan.FailedFiles.Count} failed.");
-        }
+            context.Out.WriteLine($"{scan.FilesScanned} files: {scan.Stacks.Count} stack(s) ({scan.Rejected.Count()} rejected), {scan.NonImageFiles} not images, {scan.FailedFiles.Count} failed.");
         return failed > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+    }
+
+    private static string StackText(DicomStack stack, (float Min, float Max, double Mean)? hu, string? rejection)
+    {
+        var lines = new List<string> { $"series {stack.SeriesInstanceUid} ({stack.Modality}, {stack.Slices.Count} slice(s))" };
+        if (stack.Geometry is { } g)
+            lines.Add($"  {g.Size} voxels of {F(g.Spacing.X)}×{F(g.Spacing.Y)}×{F(g.Spacing.Z)} mm, origin {g.Origin}");
+        if (hu is { } h)
+            lines.Add($"  HU {F(h.Min)}..{F(h.Max)}, mean {F(h.Mean)}");
+        var a = stack.Acquisition;
+        lines.Add($"  scanner {a.Manufacturer ?? "?"} {a.ManufacturerModelName ?? "?"}, kernel {a.ConvolutionKernel ?? "?"}, "
+                  + $"{(a.KVP is { } kvp ? F(kvp) : "?")} kVp, slice thickness {(a.SliceThickness is { } t ? F(t) : "?")} mm");
+        lines.AddRange(stack.Warnings.Select(w => "  warning: " + w));
+        if (rejection is not null)
+            lines.Add("  rejected: " + rejection);
+        return string.Join(Environment.NewLine, lines);
     }
 
     private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);

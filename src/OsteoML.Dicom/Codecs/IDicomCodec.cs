@@ -30,6 +30,10 @@ public interface IDicomCodec
     /// <summary>Encodes one native frame; an even-length result (padded where the syntax allows).</summary>
     /// <exception cref="NotSupportedException">this codec only decodes.</exception>
     byte[] Encode(ReadOnlySpan<byte> frame, DicomPixelFormat format);
+
+    /// <summary>The most bytes of native frames that <paramref name="compressedBytes"/> can decode to (a bound against
+    /// corrupt headers); unbounded unless the codec knows better.</summary>
+    long MaxDecodedBytes(long compressedBytes) => long.MaxValue;
 }
 
 /// <summary>The codecs by transfer syntax UID; native syntaxes need none.</summary>
@@ -77,4 +81,6 @@ internal sealed class EncapsulatedUncompressedCodec : IDicomCodec
 
     public byte[] Encode(ReadOnlySpan<byte> frame, DicomPixelFormat format) =>
         (frame.Length & 1) == 0 ? frame.ToArray() : [.. frame, 0];
+
+    public long MaxDecodedBytes(long compressedBytes) => compressedBytes;
 }

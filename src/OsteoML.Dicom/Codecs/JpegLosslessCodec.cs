@@ -16,6 +16,9 @@ public sealed class JpegLosslessCodec(DicomTransferSyntax syntax) : IDicomCodec
     public void Decode(ReadOnlySpan<byte> compressed, DicomPixelFormat format, Span<byte> destination) =>
         new JpegLosslessDecoder(compressed, format).Decode(destination);
 
+    /// <summary>Every sample costs at least one bit of Huffman code, and decodes to at most two bytes.</summary>
+    public long MaxDecodedBytes(long compressedBytes) => 16 * compressedBytes;
+
     public byte[] Encode(ReadOnlySpan<byte> frame, DicomPixelFormat format) =>
         throw new NotSupportedException($"{TransferSyntax.Name}: this library decodes JPEG lossless but does not encode it; write RLE Lossless instead.");
 }
@@ -270,10 +273,19 @@ internal ref struct JpegLosslessDecoder
         _bits = 0;
         _bitCount = 0;
         _atMarker = false;
-        if (_format.BytesPerSample == 1)
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(destination);
+        if (_components == 1 && _restartInterval == 0)
+        {
+            // The common case (one grey channel, no restarts): predictions from locals, no per-sample branching on position.
+            if (_format.BytesPerSample == 1)
+                DecodeGrey(tables[0], predictor, pointTransform, destination);
+            else
+                DecodeGrey(tables[0], predictor, pointTransform, words);
+        }
+        else if (_format.BytesPerSample == 1)
             DecodeSamples(tables, componentIndex, predictor, pointTransform, destination);
         else
-            DecodeSamples(tables, componentIndex, predictor, pointTransform, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(destination));
+            DecodeSamples(tables, componentIndex, predictor, pointTransform, words);
         // Leave the reader at the marker after the entropy-coded data.
         while (_pos + 1 < _data.Length && !(_data[_pos] == 0xFF && _data[_pos + 1] is not 0x00 and not (>= 0xD0 and <= 0xD7)))
             _pos++;
@@ -339,6 +351,44 @@ internal ref struct JpegLosslessDecoder
                     mcusToRestart--;
             }
             firstLine = false;
+        }
+    }
+
+    /// <summary>One component without restart intervals: the same prediction rules as <see cref="DecodeSamples{T}"/>, unrolled by position.</summary>
+    private void DecodeGrey<T>(HuffmanTable table, int predictor, int pointTransform, Span<T> output) where T : unmanaged
+    {
+        var width = _samplesPerLine;
+        var mask = (1 << _precision) - 1;
+        var ra = 1 << (_precision - pointTransform - 1);
+        for (var x = 0; x < width; x++)
+        {
+            ra = (ra + DecodeDifference(table)) & mask;
+            Set(output, x, ra << pointTransform);
+        }
+        for (var y = 1; y < _lines; y++)
+        {
+            var above = output.Slice((y - 1) * width, width);
+            var row = output.Slice(y * width, width);
+            var rc = Get(above, 0) >> pointTransform;
+            ra = (rc + DecodeDifference(table)) & mask;
+            Set(row, 0, ra << pointTransform);
+            for (var x = 1; x < width; x++)
+            {
+                var rb = Get(above, x) >> pointTransform;
+                var prediction = predictor switch
+                {
+                    1 => ra,
+                    2 => rb,
+                    3 => rc,
+                    4 => ra + rb - rc,
+                    5 => ra + ((rb - rc) >> 1),
+                    6 => rb + ((ra - rc) >> 1),
+                    _ => (ra + rb) >> 1,
+                };
+                ra = (prediction + DecodeDifference(table)) & mask;
+                Set(row, x, ra << pointTransform);
+                rc = rb;
+            }
         }
     }
 

@@ -12,6 +12,9 @@ public sealed class RleCodec : IDicomCodec
 
     public DicomTransferSyntax TransferSyntax => DicomTransferSyntax.RLELossless;
 
+    /// <summary>A two-byte replicate run yields at most 128 bytes.</summary>
+    public long MaxDecodedBytes(long compressedBytes) => 64 * compressedBytes;
+
     public void Decode(ReadOnlySpan<byte> compressed, DicomPixelFormat format, Span<byte> destination)
     {
         var bytesPerSample = format.BytesPerSample;

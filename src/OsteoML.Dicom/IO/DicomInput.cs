@@ -51,7 +51,6 @@ internal sealed class DicomInput : IDisposable
     public long Length { get; }
     public long Position => _bufferStart + _pos;
     public long Remaining => Length - Position;
-    public bool IsFile => _handle is not null;
 
     public void Dispose() => _handle?.Dispose();
 

@@ -140,8 +140,10 @@ internal sealed class DicomReader
             {
                 _input.Skip(4);
                 _input.ReadUInt32(syntax.BigEndian);
-                if (element == 0xE00D)
+                if (element == 0xE00D && depth > 0)
                     return true;
+                if (depth == 0 && element is 0xE00D or 0xE0DD)
+                    continue; // a stray delimiter between top-level elements (some writers leave one): skip it, as dcmtk does
                 throw new DicomDataException($"{_input.Name}: unexpected ({group:X4},{element:X4}) inside a dataset at offset {_input.Position - 8}.");
             }
             if (!ReadElement(dataset, syntax, depth))
@@ -206,10 +208,10 @@ internal sealed class DicomReader
             DicomItem item;
             if (vr == DicomVR.SQ)
                 item = ReadSequence(tag, syntax, UndefinedLength, depth);
-            else if (vr == DicomVR.UN || !elementIsExplicit && !isPixelData)
+            else if (vr == DicomVR.UN || !elementIsExplicit && tag.Group != 0x7FE0)
                 // CP-246: UN (or an unknown implicit element) with undefined length is a sequence in implicit VR little endian.
                 item = ReadSequence(tag, new Syntax(false, false), UndefinedLength, depth);
-            else if (tag.Group == 0x7FE0)
+            else if (tag.Group == 0x7FE0) // the image's pixel data, or an icon's inside a sequence
                 item = ReadFragments(tag, vr == DicomVR.OW ? DicomVR.OB : vr, syntax);
             else
                 throw new DicomDataException($"{_input.Name}: {tag} {vr} has undefined length, which only SQ, UN and pixel data may have (offset {start}).");
@@ -264,12 +266,7 @@ internal sealed class DicomReader
     private bool LooksLikeItem() =>
         _input.PeekUInt16(0, false) == 0xFFFE && _input.PeekUInt16(2, false) == 0xE000;
 
-    private static void Add(DicomDataset dataset, DicomItem item)
-    {
-        // A repeated tag (corrupt file): the first occurrence wins, as in dcmtk.
-        if (!dataset.Contains(item.Tag))
-            dataset.Add(item);
-    }
+    private static void Add(DicomDataset dataset, DicomItem item) => dataset.AddParsed(item);
 
     private DicomSequence ReadSequence(DicomTag tag, Syntax syntax, uint length, int depth)
     {

@@ -2,7 +2,7 @@ namespace OsteoML.Dicom.Series;
 
 /// <summary>
 /// The scanner, site and acquisition attributes later stages need (site calibration keys on the scanner; QA on
-/// kernel, kVp and contrast). Values as the first slice of the stack gives them; null when absent.
+/// kernel, kVp and contrast). Values as one file of the series gives them (the first the scan parsed); null when absent.
 /// </summary>
 public sealed record CtAcquisition
 {

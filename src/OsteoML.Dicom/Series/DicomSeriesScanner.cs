@@ -39,6 +39,8 @@ public static class DicomSeriesScanner
         var slices = new ConcurrentBag<DicomSlice>();
         var failures = new ConcurrentBag<DicomScanFailure>();
         var nonImage = 0;
+        // Scanner metadata is a property of the series: read it from the first of its files that is parsed.
+        var acquisitions = new ConcurrentDictionary<(string, string), CtAcquisition>();
         var options = new DicomReadOptions { StopAtPixelData = true };
         Parallel.ForEach(files, file =>
         {
@@ -57,7 +59,9 @@ public static class DicomSeriesScanner
                     Interlocked.Increment(ref nonImage);
                     return;
                 }
-                foreach (var slice in DicomSlice.From(file, dataset))
+                var key = (dataset.GetStringOrDefault(DicomTag.StudyInstanceUID, "")!, dataset.GetStringOrDefault(DicomTag.SeriesInstanceUID, "")!);
+                var acquisition = acquisitions.GetOrAdd(key, _ => CtAcquisition.From(dataset));
+                foreach (var slice in DicomSlice.From(file, dataset, acquisition))
                     slices.Add(slice);
             }
             catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException or ArgumentException)

@@ -27,13 +27,20 @@ public sealed record DicomSlice
     public double? SpacingBetweenSlices { get; init; }
     public required CtAcquisition Acquisition { get; init; }
 
-    public bool HasGeometry => Position is not null && RowDirection is not null && ColumnDirection is not null;
+    /// <summary>
+    /// A position and an orientation whose row and column directions are unit vectors (within 1 %) at right angles
+    /// (within about 1°): what it takes to place the slice. Zero or skewed cosines (corrupt or hand-made files) do not count.
+    /// </summary>
+    public bool HasGeometry =>
+        Position is not null && RowDirection is { } row && ColumnDirection is { } column
+        && Math.Abs(row.Length - 1) < 0.01 && Math.Abs(column.Length - 1) < 0.01 && Math.Abs(row.Dot(column)) < 0.02;
 
     /// <summary>The slices of a dataset: one per frame (enhanced multi-frame: plane position and orientation per frame from the functional groups).</summary>
-    public static IEnumerable<DicomSlice> From(string file, DicomDataset dataset)
+    /// <param name="acquisition">The series' scanner metadata when already known (read once per series when scanning); else read here.</param>
+    public static IEnumerable<DicomSlice> From(string file, DicomDataset dataset, CtAcquisition? acquisition = null)
     {
         var frames = Math.Max(1, dataset.GetSingleValueOrDefault(DicomTag.NumberOfFrames, 1));
-        var acquisition = CtAcquisition.From(dataset);
+        acquisition ??= CtAcquisition.From(dataset);
         var study = dataset.GetStringOrDefault(DicomTag.StudyInstanceUID, "")!;
         var series = dataset.GetStringOrDefault(DicomTag.SeriesInstanceUID, "")!;
         var sop = dataset.GetStringOrDefault(DicomTag.SOPInstanceUID);

@@ -51,7 +51,7 @@ public sealed class DicomStack
 
         var withoutGeometry = seriesSlices.Where(s => !s.HasGeometry).ToList();
         if (withoutGeometry.Count > 0)
-            yield return Reject(withoutGeometry, $"{withoutGeometry.Count} image(s) without ImagePositionPatient/ImageOrientationPatient cannot be placed in a volume");
+            yield return Reject(withoutGeometry, $"{withoutGeometry.Count} image(s) without a valid ImagePositionPatient/ImageOrientationPatient (unit, perpendicular cosines) cannot be placed in a volume");
 
         var groups = GroupByOrientation(seriesSlices.Where(s => s.HasGeometry).ToList());
         foreach (var group in groups)
@@ -91,6 +91,8 @@ public sealed class DicomStack
         var spacings = slices.Select(s => s.PixelSpacing).Distinct().ToList();
         if (spacings.Any(s => s is null))
             return reject(slices, "PixelSpacing (0028,0030) is missing", warnings);
+        if (spacings.Any(s => !(s!.Value.X > 0 && s.Value.Y > 0)))
+            return reject(slices, "PixelSpacing (0028,0030) must be positive", warnings);
         if (spacings.Count > 1)
             return reject(slices, "inconsistent PixelSpacing: " + string.Join(", ", spacings.Select(s => Mm(s!.Value.Y) + "\\" + Mm(s.Value.X))), warnings);
         if (!string.Equals(first.Modality, "CT", StringComparison.Ordinal))
@@ -186,7 +188,7 @@ public sealed class DicomStack
             }
             catch (Exception ex) when (ex is IOException or FormatException or NotSupportedException)
             {
-                throw new DicomDataException($"{slice.File}: {ex.Message}", ex);
+                throw new DicomDataException(ex.Message.Contains(slice.File, StringComparison.Ordinal) ? ex.Message : $"{slice.File}: {ex.Message}", ex);
             }
         });
         return new CtVolume(new Volume<float>(geometry, voxels), this);

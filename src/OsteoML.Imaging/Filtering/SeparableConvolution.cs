@@ -34,30 +34,25 @@ public static class SeparableConvolution
     }
 
     /// <summary>Convolves every column (along y) of a <paramref name="width"/> × <paramref name="height"/> image.</summary>
-    public static void AlongY(ReadOnlySpan<float> source, Span<float> target, int width, int height, ReadOnlySpan<float> kernel)
-    {
-        CheckShape(source, target, (long)width * height, kernel);
-        var r = kernel.Length / 2;
-        for (var y = 0; y < height; y++)
-        {
-            var output = target.Slice(y * width, width);
-            output.Clear();
-            for (var k = 0; k < kernel.Length; k++)
-                MultiplyAdd(source.Slice(Math.Clamp(y + k - r, 0, height - 1) * width, width), kernel[k], output);
-        }
-    }
+    public static void AlongY(ReadOnlySpan<float> source, Span<float> target, int width, int height, ReadOnlySpan<float> kernel) =>
+        AlongOuterAxis(source, target, width, height, kernel);
 
     /// <summary>Convolves along z: each output plane is a weighted sum of <paramref name="planeSize"/>-long input planes.</summary>
-    public static void AlongZ(ReadOnlySpan<float> source, Span<float> target, int planeSize, int depth, ReadOnlySpan<float> kernel)
+    public static void AlongZ(ReadOnlySpan<float> source, Span<float> target, int planeSize, int depth, ReadOnlySpan<float> kernel) =>
+        AlongOuterAxis(source, target, planeSize, depth, kernel);
+
+    /// <summary>Along the slowest axis of <paramref name="count"/> contiguous lines: each output line is a weighted sum
+    /// of whole input lines, one vectorised multiply-add per tap.</summary>
+    private static void AlongOuterAxis(ReadOnlySpan<float> source, Span<float> target, int lineLength, int count, ReadOnlySpan<float> kernel)
     {
-        CheckShape(source, target, (long)planeSize * depth, kernel);
+        CheckShape(source, target, (long)lineLength * count, kernel);
         var r = kernel.Length / 2;
-        for (var z = 0; z < depth; z++)
+        for (var line = 0; line < count; line++)
         {
-            var output = target.Slice(z * planeSize, planeSize);
+            var output = target.Slice(line * lineLength, lineLength);
             output.Clear();
             for (var k = 0; k < kernel.Length; k++)
-                MultiplyAdd(source.Slice(Math.Clamp(z + k - r, 0, depth - 1) * planeSize, planeSize), kernel[k], output);
+                MultiplyAdd(source.Slice(Math.Clamp(line + k - r, 0, count - 1) * lineLength, lineLength), kernel[k], output);
         }
     }
 

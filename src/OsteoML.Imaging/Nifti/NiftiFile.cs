@@ -36,6 +36,8 @@ public static class NiftiFile
     /// <summary>Writes the uncompressed .nii byte stream (header, empty extension flag, voxels) to <paramref name="stream"/>.</summary>
     public static void Write<T>(Stream stream, Volume<T> volume, string description = "") where T : unmanaged
     {
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("Writing NIfTI needs a little-endian machine.");
         var header = new byte[VoxOffset];
         var type = NiftiDataTypes.Of<T>();
         var g = volume.Geometry;
@@ -80,10 +82,7 @@ public static class NiftiFile
         "n+1\0"u8.CopyTo(h[344..]);
 
         stream.Write(header);
-        var bytes = MemoryMarshal.AsBytes(volume.Voxels.AsSpan());
-        if (!BitConverter.IsLittleEndian)
-            throw new PlatformNotSupportedException("Writing NIfTI needs a little-endian machine.");
-        stream.Write(bytes);
+        stream.Write(MemoryMarshal.AsBytes(volume.Voxels.AsSpan()));
     }
 
     /// <summary>Reads a .nii or .nii.gz file (compression detected from its first bytes, either byte order).</summary>

@@ -31,26 +31,25 @@ public sealed class NiftiImage
     }
 
     /// <summary>The voxels as float after scl_slope and scl_inter.</summary>
-    public Volume<float> ToFloat()
+    public Volume<float> ToFloat() => DataType switch
     {
-        var values = new float[Geometry.Size.Count];
-        var span = _data.AsSpan();
+        NiftiDataType.UInt8 => Scaled<byte>(v => v),
+        NiftiDataType.Int8 => Scaled<sbyte>(v => v),
+        NiftiDataType.Int16 => Scaled<short>(v => v),
+        NiftiDataType.UInt16 => Scaled<ushort>(v => v),
+        NiftiDataType.Int32 => Scaled<int>(v => v),
+        NiftiDataType.UInt32 => Scaled<uint>(v => v),
+        NiftiDataType.Float32 => Scaled<float>(v => v),
+        NiftiDataType.Float64 => Scaled<double>(v => v),
+        _ => throw new NotSupportedException($"NIfTI datatype {DataType}."),
+    };
+
+    private Volume<float> Scaled<T>(Func<T, double> value) where T : unmanaged
+    {
+        var stored = MemoryMarshal.Cast<byte, T>(_data.AsSpan());
+        var values = new float[stored.Length];
         for (var i = 0; i < values.Length; i++)
-        {
-            double v = DataType switch
-            {
-                NiftiDataType.UInt8 => span[i],
-                NiftiDataType.Int8 => (sbyte)span[i],
-                NiftiDataType.Int16 => MemoryMarshal.Cast<byte, short>(span)[i],
-                NiftiDataType.UInt16 => MemoryMarshal.Cast<byte, ushort>(span)[i],
-                NiftiDataType.Int32 => MemoryMarshal.Cast<byte, int>(span)[i],
-                NiftiDataType.UInt32 => MemoryMarshal.Cast<byte, uint>(span)[i],
-                NiftiDataType.Float32 => MemoryMarshal.Cast<byte, float>(span)[i],
-                NiftiDataType.Float64 => MemoryMarshal.Cast<byte, double>(span)[i],
-                _ => throw new NotSupportedException($"NIfTI datatype {DataType}."),
-            };
-            values[i] = (float)(v * Slope + Intercept);
-        }
+            values[i] = (float)(value(stored[i]) * Slope + Intercept);
         return new Volume<float>(Geometry, values);
     }
 }

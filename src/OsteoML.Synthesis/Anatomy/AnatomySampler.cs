@@ -85,11 +85,15 @@ public static class AnatomySampler
             // Vertebrae rotate axially towards the convexity of a scoliotic curve, plus a little individual scatter.
             var rotation = 0.4 * Math.Atan(tangent.X / tangent.Z) * 180 / Math.PI + random.Normal(0, 1.5);
             var (u, v, w) = Frame(tangent, rotation);
-            var cortex = Math.Clamp(random.Normal(0.55 + 0.003 * bone.LevelBmd[i], 0.12), 0.4, 1.6);
+            // The vertebral shell is thin (a few tenths of a millimetre, thinner in osteoporosis); CT blurs it into a
+            // brighter-than-trabecular rim. Endplates are a little thicker.
+            var cortex = Math.Clamp(random.Normal(0.35 + 0.002 * bone.LevelBmd[i], 0.08), 0.25, 1.2);
             vertebrae[i] = new VertebraGeometry((VertebralLevel)i, curve.Center(centreZ), u, v, w, d.A, d.B, d.H, d.Disc,
-                random.Uniform(0.05, 0.10), random.Uniform(0.8, 2.0), cortex, cortex * random.Uniform(1.0, 1.4), rotation);
+                random.Uniform(0.05, 0.10), random.Uniform(0.8, 2.0), cortex, cortex * random.Uniform(1.1, 1.5), rotation);
         }
 
+        // The top of the sacrum (S1) closes the column below the L5–S1 disc; its Level field is unused (it is
+        // labelled sacrum), its size follows L5.
         var sacrumTangent = curve.Tangent(sacralZ);
         var (su, sv, sw) = Frame(sacrumTangent, 0);
         var l5 = vertebrae[^1];

@@ -12,8 +12,6 @@ public sealed record Coverage(double ZBottomMm, double ZTopMm, string Protocol, 
     public bool Covers(VertebralLevel level) => CoveredLevels.Contains(level);
 
     public bool CoversL1AndL2 => Covers(VertebralLevel.L1) && Covers(VertebralLevel.L2);
-
-    public double LengthMm => ZTopMm - ZBottomMm;
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using OsteoML.Imaging;
+using OsteoML.Imaging.Filtering;
 using OsteoML.Synthesis.Cohort;
 using OsteoML.Synthesis.Sampling;
 
@@ -35,7 +36,7 @@ public static class CaseRenderer
                     canvas.Clear(-1000, SyntheticLabels.Background);
                     foreach (var part in scene.Parts)
                         part.Paint(canvas);
-                    Accumulate(image, canvas.Hu, 1f / grid.SubSlices);
+                    SeparableConvolution.MultiplyAdd(canvas.Hu, 1f / grid.SubSlices, image);
                     if (s == grid.SubSlices / 2)
                         canvas.Label.AsSpan().CopyTo(labels.Voxels.AsSpan(k * plane, plane));
                 }
@@ -45,13 +46,7 @@ public static class CaseRenderer
             },
             _ => { });
 
-        return new SyntheticCase(spec, options.Size, hu, labels, formation.NoiseSd);
-    }
-
-    private static void Accumulate(float[] target, float[] values, float weight)
-    {
-        for (var i = 0; i < target.Length; i++)
-            target[i] += weight * values[i];
+        return new SyntheticCase(spec, options.Size, hu, labels, formation.NoiseSd, grid.ThicknessMm);
     }
 
     private sealed class SliceWork(RenderGrid grid)

@@ -45,19 +45,17 @@ internal static class ConicFill
 }
 
 /// <summary>A 2D ellipse at each z, its centre and semi-axes given as functions of z (an elongated organ, a vessel,
-/// a fat layer); <see cref="YMax"/> clips it posteriorly (the back resting on the table).</summary>
+/// a fat layer); <paramref name="yMax"/> clips it posteriorly (the back resting on the table).</summary>
 internal sealed class EllipseTube(
     Func<double, (double Cx, double Cy, double A, double B)?> section,
     double angle, byte label, float hu, LabelSet? over = null, double yMax = double.PositiveInfinity) : IScenePart
 {
-    public double YMax { get; } = yMax;
-
     public void Paint(SliceCanvas canvas)
     {
         if (section(canvas.Z) is not { } s || s.A <= 0 || s.B <= 0)
             return;
         var (q00, q01, q11) = ConicFill.Form(s.A, s.B, angle);
-        ConicFill.Fill(canvas, s.Cx, s.Cy, q00, q01, q11, label, hu, over, YMax);
+        ConicFill.Fill(canvas, s.Cx, s.Cy, q00, q01, q11, label, hu, over, yMax);
     }
 }
 

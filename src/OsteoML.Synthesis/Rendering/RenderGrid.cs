@@ -50,14 +50,14 @@ internal sealed record RenderGrid(
         if (options.Size == RenderSize.Full)
         {
             n = matrix;
-            pixel = native;
+            pixel = Math.Round(native, 4);
             thickness = acquisition.Slice.ThicknessMm;
             spacing = acquisition.Slice.SpacingMm;
         }
         else
         {
             n = (int)Math.Round(acquisition.FovMm / Math.Max(native, options.ReducedPixelMm));
-            pixel = acquisition.FovMm / n;
+            pixel = Math.Round(acquisition.FovMm / n, 4);
             thickness = Math.Max(acquisition.Slice.ThicknessMm, options.ReducedSliceMm);
             spacing = Math.Max(acquisition.Slice.SpacingMm, options.ReducedSliceMm);
         }
@@ -66,11 +66,12 @@ internal sealed record RenderGrid(
         var sub = (int)Math.Ceiling(thickness / options.MaxSubSliceMm);
         if (sub % 2 == 0)
             sub++;
-        // DICOM-style origin: the centre of the first pixel, FOV centred on the reconstruction centre.
-        var x0 = acquisition.FovCentreXMm - acquisition.FovMm / 2 + pixel / 2;
-        var y0 = acquisition.FovCentreYMm - acquisition.FovMm / 2 + pixel / 2;
+        // DICOM-style origin: the centre of the first pixel, FOV centred on the reconstruction centre. Spacing and
+        // origin are kept to 0.1 µm so the DICOM headers state the grid exactly.
+        var x0 = Math.Round(acquisition.FovCentreXMm - n * pixel / 2 + pixel / 2, 4);
+        var y0 = Math.Round(acquisition.FovCentreYMm - n * pixel / 2 + pixel / 2, 4);
         // Slices run down from the top of the range, as the scanner reconstructs them.
-        var z0 = zTop - (slices - 1) * spacing;
+        var z0 = Math.Round(zTop - (slices - 1) * spacing, 4);
         return new RenderGrid(n, n, slices, pixel, native, thickness, spacing, x0, y0, z0, sub);
     }
 }

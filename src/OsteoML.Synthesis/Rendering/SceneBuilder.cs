@@ -33,10 +33,9 @@ internal static class SceneBuilder
         var kvp = acquisition.EffectiveKvp;
         var slope = XRayMaterials.MineralHuPerMg(kvp);
         var marrowHu = XRayMaterials.SoftTissueHu(XRayMaterials.RedMarrowHu, bone.MarrowFatFraction, kvp) + acquisition.Enhancement.Bone;
-        var ctx = new Context(anatomy, tissues, random);
+        var ctx = new Context(anatomy, random);
         var parts = new List<IScenePart>();
         var body = anatomy.Body;
-        var roll = body.RollDeg * Math.PI / 180;
 
         parts.Add(new TableSlab(0, body.TableTopYMm, 230,
             [(6, tissues.TablePad), (2, tissues.TableShell), (30, tissues.TableFoam), (2, tissues.TableShell)], L.Table));
@@ -44,10 +43,10 @@ internal static class SceneBuilder
         // Body wall: skin, subcutaneous fat, muscle, then the cavity's visceral fat.
         var satMean = (body.SatAnteriorMm + body.SatPosteriorMm) / 2;
         var satShift = (body.SatAnteriorMm - body.SatPosteriorMm) / 2;
-        parts.Add(ctx.BodyLayer(0, 0, 0, L.Skin, tissues.Skin, roll));
-        parts.Add(ctx.BodyLayer(2, 2, 0, L.SubcutaneousFat, tissues.SubcutaneousFat, roll));
-        parts.Add(ctx.BodyLayer(body.SatLateralMm, satMean, satShift, L.WallMuscle, tissues.Muscle, roll));
-        parts.Add(ctx.BodyLayer(body.SatLateralMm + body.WallMuscleMm, satMean + body.WallMuscleMm, satShift, L.VisceralFat, tissues.VisceralFat, roll));
+        parts.Add(ctx.BodyLayer(0, 0, 0, L.Skin, tissues.Skin));
+        parts.Add(ctx.BodyLayer(2, 2, 0, L.SubcutaneousFat, tissues.SubcutaneousFat));
+        parts.Add(ctx.BodyLayer(body.SatLateralMm, satMean, satShift, L.WallMuscle, tissues.Muscle));
+        parts.Add(ctx.BodyLayer(body.SatLateralMm + body.WallMuscleMm, satMean + body.WallMuscleMm, satShift, L.VisceralFat, tissues.VisceralFat));
 
         AddOrgans(ctx, parts, tissues);
         AddMuscles(ctx, parts, tissues);
@@ -287,8 +286,12 @@ internal static class SceneBuilder
         {
             var transverse = v.Level == VertebralLevel.T12 ? 0.6 : 1.0;
             Add(0.6 * a, 0.7 * b, 0.35 * h, 0.62 * a, b + 11 * s, 0.35 * h, 3.8);
-            Add(0.6 * a, b + 11 * s, 0.3 * h, 0, b + 20 * s, 0, 3.2);
-            Add(0, b + 20 * s, 0, 0, b + 42 * s, -2.0 * h, 3.5);
+            // Laminae and the spinous process are plates: two capsules stacked along the spine.
+            foreach (var dw in new[] { -0.25 * h, 0.25 * h })
+            {
+                Add(0.6 * a, b + 11 * s, 0.3 * h + dw, 0, b + 20 * s, dw, 3.2);
+                Add(0, b + 20 * s, dw, 0, b + 42 * s, -2.0 * h + dw, 3.5);
+            }
             Add(0.6 * a, b + 11 * s, 0.3 * h, 0.6 * a + transverse * (0.4 * a + 10 * s), b + 11 * s + transverse * 9 * s, 0.4 * h, 3.8);
             Add(0.6 * a, b + 12 * s, 0.4 * h, 0.66 * a, b + 14 * s, 1.1 * h, 3.3);
             Add(0.45 * a, b + 18 * s, -0.2 * h, 0.5 * a, b + 20 * s, -1.2 * h, 3.2);
@@ -296,8 +299,11 @@ internal static class SceneBuilder
         else
         {
             Add(0.62 * a, 0.7 * b, 0.15 * h, 0.62 * a, b + 12 * s, 0.15 * h, 5.0);
-            Add(0.62 * a, b + 12 * s, 0.1 * h, 0, b + 24 * s, -0.1 * h, 4.2);
-            Add(0, b + 24 * s, -0.1 * h, 0, b + 52 * s, -0.4 * h, 4.5);
+            foreach (var dw in new[] { -0.35 * h, 0, 0.35 * h })
+            {
+                Add(0.62 * a, b + 12 * s, 0.1 * h + dw, 0, b + 24 * s, -0.1 * h + dw, 4.0);
+                Add(0, b + 24 * s, -0.1 * h + dw, 0, b + 50 * s, -0.4 * h + 0.8 * dw, 4.0);
+            }
             Add(0.62 * a, b + 12 * s, 0.1 * h, a + 26 * s, b + 8 * s, 0, 3.4);
             Add(0.62 * a, b + 13 * s, 0.2 * h, 0.72 * a, b + 17 * s, 1.1 * h, 4.2);
             Add(0.45 * a, b + 22 * s, -0.2 * h, 0.55 * a, b + 24 * s, -1.2 * h, 4.0);
@@ -324,10 +330,9 @@ internal static class SceneBuilder
         private readonly double[] _knotZ;
         private readonly double[] _width, _depth, _bodyA, _bodyB;
 
-        public Context(AnatomyModel anatomy, Tissues tissues, SynthRandom random)
+        public Context(AnatomyModel anatomy, SynthRandom random)
         {
             Anatomy = anatomy;
-            Tissues = tissues;
             Random = random;
             // Knots from caudal to cranial: sacrum, L5 … T10.
             var knots = new List<VertebraGeometry> { anatomy.Sacrum };
@@ -340,7 +345,6 @@ internal static class SceneBuilder
         }
 
         public AnatomyModel Anatomy { get; }
-        public Tissues Tissues { get; }
         public SynthRandom Random { get; }
         public double RollRadians => Anatomy.Body.RollDeg * Math.PI / 180;
 
@@ -372,13 +376,13 @@ internal static class SceneBuilder
             return (c.Cx, c.Cy, c.A + 0.5 * body.WallMuscleMm, c.B + 0.5 * body.WallMuscleMm);
         }
 
-        public EllipseTube BodyLayer(double insetLateral, double insetAp, double shiftY, byte label, float hu, double roll) =>
+        public EllipseTube BodyLayer(double insetLateral, double insetAp, double shiftY, byte label, float hu) =>
             new(z =>
             {
                 var s = BodySection(z, insetLateral, insetAp, shiftY);
                 var p = Anatomy.Roll(new Vec3(s.Cx, s.Cy, z));
                 return (p.X, p.Y, s.A, s.B);
-            }, roll, label, hu, null, Anatomy.Body.TableTopYMm);
+            }, RollRadians, label, hu, null, Anatomy.Body.TableTopYMm);
 
         public EllipseTube SpinalCanal(float hu) => new(z =>
         {

@@ -82,6 +82,25 @@ public sealed class DicomCliTests
     }
 
     [TestMethod]
+    public void Without_json_each_file_and_stack_is_described_in_plain_lines()
+    {
+        var ct = TestPaths.Data("reference-dicom", "files", "single", "CT_small.dcm");
+        var inspect = CliRun.Of("dicom", "inspect", ct, "no-such-file.dcm");
+        Assert.AreEqual(ExitCodes.SomeInputsFailed, inspect.ExitCode);
+        var lines = inspect.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.AreEqual(2, lines.Length);
+        StringAssert.StartsWith(lines[0], ct + ": Explicit VR Little Endian; CT; 128×128");
+        StringAssert.Contains(lines[0], "SHA-256 7a481f6ffff833aef4d8bd54819bd8f472aaa7232090208e056c90eacf079926");
+        StringAssert.StartsWith(lines[1], "no-such-file.dcm: error: ");
+
+        var series = CliRun.Of("dicom", "series", TestPaths.Data("reference-dicom", "files", "series", "ct5n"));
+        Assert.AreEqual(ExitCodes.Success, series.ExitCode, series.Error);
+        StringAssert.Contains(series.Out, "16×16×5 voxels of 0.488×0.488×2.5 mm");
+        StringAssert.Contains(series.Out, "HU -888..85");
+        StringAssert.Contains(series.Out, "5 files: 1 stack(s) (0 rejected), 0 not images, 0 failed.");
+    }
+
+    [TestMethod]
     public void Series_json_describes_each_stack_with_geometry_hu_range_and_metadata()
     {
         var folder = TestPaths.Data("reference-dicom", "files", "series");

@@ -115,6 +115,22 @@ public sealed class DicomWriterTests
     }
 
     [TestMethod]
+    public void Saving_over_the_file_whose_pixels_are_still_on_disk_keeps_them()
+    {
+        var dir = TestPaths.NewTempDirectory();
+        var path = Path.Combine(dir, "ct.dcm");
+        File.Copy(TestPaths.Data("reference-dicom", "files", "single", "CT_small.dcm"), path);
+        var file = DicomFile.Open(path);
+        Assert.IsInstanceOfType<OsteoML.Dicom.IO.FileByteBuffer>(file.Dataset.GetElement(DicomTag.PixelData).Buffer, "pixels are left in the file");
+        file.Dataset.AddOrUpdate(DicomTag.InstitutionName, "Site B");
+        file.Save(path);
+        var back = DicomFile.Open(path);
+        Assert.AreEqual("Site B", back.Dataset.GetString(DicomTag.InstitutionName));
+        Assert.AreEqual("7a481f6ffff833aef4d8bd54819bd8f472aaa7232090208e056c90eacf079926", DicomPixelSummary.Of(DicomPixelData.Create(back.Dataset)).Sha256);
+        Assert.AreEqual(1, Directory.GetFiles(dir).Length, "no temporary file left behind");
+    }
+
+    [TestMethod]
     public void Generated_uids_are_2_25_integers_of_random_uuids()
     {
         var uid = DicomUID.Generate();

@@ -49,6 +49,25 @@ public sealed class SeriesVolumeTests
     }
 
     [TestMethod]
+    public void Dicomdir_and_other_files_are_skipped_not_failed()
+    {
+        var dir = TestPaths.NewTempDirectory();
+        var sub = Directory.CreateDirectory(Path.Combine(dir, "SUB")).FullName;
+        foreach (var file in Directory.GetFiles(TestPaths.Data("reference-dicom", "files", "series", "ct5n")))
+            File.Copy(file, Path.Combine(sub, "IM" + Path.GetFileNameWithoutExtension(file)));
+        ExternalTool.Run("dcmmkdir", ["+r", "-Pgp", "+I", "SUB"], workingDirectory: dir).EnsureSuccess("dcmmkdir");
+        Assert.IsTrue(File.Exists(Path.Combine(dir, "DICOMDIR")));
+        File.Copy(Path.Combine(dir, "DICOMDIR"), Path.Combine(dir, "index.dcm")); // known by its SOP class, not its name
+        File.WriteAllBytes(Path.Combine(dir, "notes.bin"), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+
+        var scan = DicomSeriesScanner.Scan(dir);
+        Assert.AreEqual(8, scan.FilesScanned);
+        Assert.AreEqual(3, scan.NonImageFiles);
+        Assert.AreEqual(0, scan.FailedFiles.Count, string.Join("; ", scan.FailedFiles));
+        Assert.AreEqual(5, scan.Stacks.Single().Slices.Count);
+    }
+
+    [TestMethod]
     public void A_stack_with_a_gap_is_rejected_and_its_uneven_spacing_reported()
     {
         var stack = DicomSeriesScanner.Scan(TestPaths.Data("reference-dicom", "files", "series", "ct2-gap")).Stacks.Single();
@@ -159,5 +178,22 @@ public sealed class SeriesVolumeTests
         var rejected = DicomSeriesScanner.Scan(sizeDir).Stacks.Single();
         StringAssert.StartsWith(rejected.RejectionReason, "inconsistent rows/columns");
         Assert.ThrowsExactly<InvalidOperationException>(() => rejected.LoadVolume());
+
+        // Degenerate geometry (zero cosines, zero spacing) is rejected, never turned into NaN coordinates.
+        var badDir = TestPaths.NewTempDirectory();
+        var badFiles = CtSeriesWriter.Write(DicomTestData.ObliqueVolume(z: 3), badDir, new CtSeriesDescription { SeriesInstanceUid = "1.2.3.4.7" });
+        var zero = DicomFile.Open(badFiles[0]);
+        zero.Dataset.AddOrUpdate(DicomTag.ImageOrientationPatient, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0);
+        zero.Save(badFiles[0]);
+        foreach (var path in badFiles.Skip(1))
+        {
+            var flat = DicomFile.Open(path);
+            flat.Dataset.AddOrUpdate(DicomTag.PixelSpacing, 0.0, 0.8);
+            flat.Save(path);
+        }
+        var reasons = DicomSeriesScanner.Scan(badDir).Stacks.Select(s => s.RejectionReason).Order().ToArray();
+        Assert.AreEqual(2, reasons.Length);
+        StringAssert.StartsWith(reasons[0], "1 image(s) without a valid ImagePositionPatient/ImageOrientationPatient");
+        Assert.AreEqual("PixelSpacing (0028,0030) must be positive", reasons[1]);
     }
 }

@@ -1,5 +1,5 @@
 using OsteoML.Dicom;
-using OsteoML.Dicom.Codecs;
+using OsteoML.Dicom.Series;
 using SharpFuzz;
 
 namespace OsteoML.Dicom.Fuzz;
@@ -32,12 +32,14 @@ public static class Program
         {
             var file = DicomFile.Open(input);
             Walk(file.Dataset);
+            // The series layer's reading of geometry and metadata, on whatever the header holds.
+            var slices = DicomSlice.From("fuzz", file.Dataset).Take(16).ToList();
+            if (slices.Count > 0)
+                _ = DicomStack.Assemble(slices).Count();
             if (file.Dataset.Contains(DicomTag.PixelData))
             {
+                // No size guard here: the library must refuse frame sizes the data cannot hold.
                 var pixels = DicomPixelData.Create(file.Dataset);
-                // Bound the work per input: corrupt headers may claim huge images.
-                if (pixels.Format.FrameBytes * Math.Min(pixels.NumberOfFrames, 4) > 64L << 20)
-                    return;
                 for (var f = 0; f < Math.Min(pixels.NumberOfFrames, 4); f++)
                 {
                     pixels.GetStoredValues(f);

@@ -1,0 +1,96 @@
+using OsteoML.Dicom;
+using OsteoML.Dicom.Series;
+using OsteoML.Tests.Support;
+
+namespace OsteoML.Tests.Dicom;
+
+/// <summary>
+/// Corrupt input never escapes as anything but a clear error (DicomDataException, NotSupportedException,
+/// FormatException): every reference file cut at many points and with seeded random byte changes, read header and
+/// pixels. Files found by the fuzzer (tests/fuzz) join tests/data/dicom/fuzz and are replayed here too.
+/// </summary>
+[TestClass]
+public sealed class RobustnessTests
+{
+    private static readonly string[] Files =
+    [
+        "files/single/CT_small.dcm", "files/single/MR_small_implicit.dcm", "files/single/MR_small_bigendian.dcm",
+        "files/single/image_dfl.dcm", "files/single/rtdose_rle.dcm", "files/single/SC_rgb_rle.dcm",
+        "files/ct-small-variants/ct_jpeg_ll_sv1.dcm", "files/ct-small-variants/ct_gdcm_jpeg_ll.dcm",
+        "files/single/UN_sequence.dcm", "files/single/nested_priv_SQ.dcm",
+    ];
+
+    public static IEnumerable<object[]> Cases() => Files.Select(f => new object[] { f });
+
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void Truncated_and_mutated_files_fail_cleanly(string file)
+    {
+        var original = File.ReadAllBytes(TestPaths.Data("reference-dicom", file));
+        // Cut points: densely through the header, sparsely through the pixels.
+        var cuts = Enumerable.Range(0, Math.Min(original.Length, 1200)).Where(i => i % 3 == 0)
+            .Concat(Enumerable.Range(1, 40).Select(k => (int)((long)original.Length * k / 41)));
+        foreach (var cut in cuts)
+            Read(original[..cut], $"{file} cut at {cut}");
+
+        // A seed that is the same in every process (string hash codes are randomised per process).
+        var random = new Random(file.Aggregate(20240101, (h, c) => h * 31 + c) & 0x7FFFFFFF);
+        for (var round = 0; round < 300; round++)
+        {
+            var mutant = (byte[])original.Clone();
+            var changes = 1 + random.Next(8);
+            for (var c = 0; c < changes; c++)
+            {
+                // Mostly in the first 2 KB (lengths, VRs, tags), sometimes anywhere; sometimes a length of 0xFFFFFFFF.
+                var at = random.Next(4) == 0 ? random.Next(mutant.Length) : random.Next(Math.Min(mutant.Length, 2048));
+                if (random.Next(5) == 0 && at + 4 <= mutant.Length)
+                    BitConverter.GetBytes(random.Next(3) == 0 ? uint.MaxValue : (uint)random.Next()).CopyTo(mutant, at);
+                else
+                    mutant[at] = (byte)random.Next(256);
+            }
+            Read(mutant, $"{file} mutant {round}");
+        }
+    }
+
+    [TestMethod]
+    public void Fuzzer_findings_stay_fixed()
+    {
+        var folder = TestPaths.Data("dicom", "fuzz");
+        var files = Directory.Exists(folder) ? Directory.GetFiles(folder) : [];
+        foreach (var file in files)
+            Read(File.ReadAllBytes(file), Path.GetFileName(file));
+        // The folder's README says what each finding was; an empty folder means the fuzzer found nothing yet.
+        Assert.IsTrue(File.Exists(Path.Combine(folder, "README.md")));
+    }
+
+    /// <summary>Reads everything the fuzz harness reads; only the library's clear errors may come out.</summary>
+    private static void Read(byte[] bytes, string what)
+    {
+        try
+        {
+            var dicom = DicomFile.Open(new MemoryStream(bytes));
+            foreach (var item in dicom.Dataset)
+            {
+                if (item is DicomElement { VR.IsString: true } e)
+                    dicom.Dataset.GetString(e.Tag);
+            }
+            var slices = DicomSlice.From(what, dicom.Dataset).Take(16).ToList();
+            if (slices.Count > 0)
+                _ = DicomStack.Assemble(slices).Count();
+            if (dicom.Dataset.Contains(DicomTag.PixelData))
+            {
+                var pixels = DicomPixelData.Create(dicom.Dataset);
+                for (var f = 0; f < Math.Min(pixels.NumberOfFrames, 3); f++)
+                    pixels.GetStoredValues(f);
+            }
+        }
+        catch (Exception ex) when (ex is DicomDataException or NotSupportedException or FormatException)
+        {
+            Assert.IsFalse(ex.Message.Contains('\n'), $"{what}: error message spans lines: {ex.Message}");
+        }
+        catch (Exception ex)
+        {
+            Assert.Fail($"{what}: {ex.GetType().Name}: {ex.Message}\n{ex.StackTrace}");
+        }
+    }
+}
