@@ -30,6 +30,10 @@ public sealed record BackboneTrainingOptions
     /// <summary>The tiny recipes, for smoke runs and tests.</summary>
     public bool Tiny { get; init; }
     public int Threads { get; init; } = Math.Min(Environment.ProcessorCount, 2);
+    /// <summary>VB-Net-lite: export and score a checkpoint every this many steps (0: none) ...</summary>
+    public int CheckpointEvery { get; init; }
+    /// <summary>... on this many train-split cases not trained on (the test and independent splits stay unseen).</summary>
+    public int CheckpointCases { get; init; } = 24;
 }
 
 /// <summary>
@@ -57,35 +61,71 @@ public static class BackboneTraining
         if (options.Steps is { } steps)
             recipe = recipe with { Steps = steps };
         var clock = Stopwatch.StartNew();
-        var examples = TrainCases(cohort, options.TrainCases ?? recipe.MaxTrainCases)
+        var trainCases = options.TrainCases ?? recipe.MaxTrainCases;
+        var examples = TrainCases(cohort, trainCases)
             .Select(c => SyntheticCases.SegmentationExample(c, recipe))
             .ToList();
         log($"rendered and prepared {examples.Count} training cases in {clock.Elapsed.TotalMinutes:F1} min");
 
         using var network = new VBNetLite(recipe.Network);
-        var run = SegmentationTraining.Train(network, examples, recipe, (int)(options.Seed % int.MaxValue), Progress(log), cancel);
+        var heldOut = HeldOutTrainCases(cohort, examples.Count, options.CheckpointCases);
+        void Checkpoint(int step, TrainingRun soFar)
+        {
+            var directory = Path.Combine(options.OutputDirectory, "checkpoints", $"step-{step:D5}");
+            var (bytes, card) = PackageVBNet(network, recipe, options, examples.Count, step, soFar, clock,
+                new Dictionary<string, IReadOnlyList<int>> { ["train-held-out"] = heldOut }, cohort, log);
+            ModelPackage.Write(directory, bytes, card);
+            log($"checkpoint {directory}");
+        }
+        var run = SegmentationTraining.Train(network, examples, recipe, (int)(options.Seed % int.MaxValue), Progress(log), cancel,
+            heldOut.Count > 0 ? options.CheckpointEvery : 0, Checkpoint);
         foreach (var e in examples)
             e.Dispose();
+        var validation = new Dictionary<string, IReadOnlyList<int>>();
+        if (options.ValidationCasesPerSite > 0)
+            foreach (var split in new[] { CohortSplit.Test, CohortSplit.Independent })
+                validation[split.Name()] = ValidationCases(cohort, split, options.ValidationCasesPerSite).ToList();
+        var (onnx, final) = PackageVBNet(network, recipe, options, examples.Count, recipe.Steps, run, clock, validation, cohort, log);
+        return ModelPackage.Write(options.OutputDirectory, onnx, final);
+    }
+
+    /// <summary>Exports the network, validates the ONNX file through ONNX Runtime on the given cases and builds its card.</summary>
+    private static (byte[] Onnx, ModelCard Card) PackageVBNet(VBNetLite network, SegmentationRecipe recipe, BackboneTrainingOptions options,
+        int cases, int steps, TrainingRun run, Stopwatch clock, IReadOnlyDictionary<string, IReadOnlyList<int>> validation,
+        SyntheticCohort cohort, Action<string> log)
+    {
         var export = network.ExportOnnx(VersionOf());
         var bytes = export.ToBytes();
         var metrics = new Dictionary<string, IReadOnlyDictionary<string, double>>();
-        if (options.ValidationCasesPerSite > 0)
+        if (validation.Count > 0)
         {
             using var session = OnnxRuntimeSessions.Open(bytes, options.Threads);
             var segmenter = new SlidingWindowSegmenter(session, recipe.InferencePatchSize, recipe.InferenceOverlap, padValue: recipe.Normalization.Apply(-1000f));
-            foreach (var split in new[] { CohortSplit.Test, CohortSplit.Independent })
+            foreach (var (name, indices) in validation)
             {
-                var results = ValidationCases(cohort, split, options)
-                    .Select(c => SegmentationValidation.Assess(segmenter, c, recipe))
+                var results = indices
+                    .Select(index => SegmentationValidation.Assess(segmenter, cohort.Render(index, RenderOptions.Reduced), recipe))
                     .ToList();
-                metrics[split.Name()] = SegmentationValidation.Summarise(results);
-                log($"{split.Name()}: {Describe(metrics[split.Name()], "levelAccuracy", "diceL1", "diceL2", "worstSiteDiceL1L2")}");
+                metrics[name] = SegmentationValidation.Summarise(results);
+                log($"step {steps} {name}: {Describe(metrics[name], "levelAccuracy", "diceL1", "diceL2", "worstSiteDiceL1L2", "diceTrabecular", "ruleOnTruthLevelAccuracy")}");
             }
         }
-        var training = Record(options, examples.Count, recipe.Steps, recipe.BatchSize, run, clock, recipe.Augmentation,
+        var training = Record(options, cases, steps, recipe.BatchSize, run, clock, recipe.Augmentation,
             $"{recipe.PatchSize[0]}³-voxel patches at {recipe.SpacingMm} mm, 70 % centred on a bone class drawn uniformly");
-        var card = ModelPackage.VBNetCard(network, recipe, export, training, metrics);
-        return ModelPackage.Write(options.OutputDirectory, bytes, card);
+        return (bytes, ModelPackage.VBNetCard(network, recipe, export, training, metrics));
+    }
+
+    /// <summary>
+    /// Train-split cases after the ones trained on, spread evenly, at most <paramref name="count"/>: what checkpoints are
+    /// scored on, so that the test and independent splits stay untouched until the final model.
+    /// </summary>
+    private static IReadOnlyList<int> HeldOutTrainCases(SyntheticCohort cohort, int trained, int count)
+    {
+        var rest = cohort.CasesIn(CohortSplit.Train).Skip(trained).Select(c => c.Index).ToList();
+        if (count <= 0 || rest.Count == 0)
+            return [];
+        var take = Math.Min(count, rest.Count);
+        return Enumerable.Range(0, take).Select(i => rest[(int)((long)i * rest.Count / take)]).ToList();
     }
 
     private static ModelCard TrainDenseNet(SyntheticCohort cohort, BackboneTrainingOptions options, Action<string> log, CancellationToken cancel)
@@ -113,8 +153,8 @@ public static class BackboneTraining
         {
             foreach (var split in new[] { CohortSplit.Test, CohortSplit.Independent })
             {
-                var held = ValidationCases(cohort, split, options)
-                    .Select(c => SyntheticCases.DenseNetExample(c, recipe))
+                var held = ValidationCases(cohort, split, options.ValidationCasesPerSite)
+                    .Select(index => SyntheticCases.DenseNetExample(cohort.Render(index, RenderOptions.Reduced), recipe))
                     .OfType<DenseNetExample>()
                     .ToList();
                 metrics[split.Name()] = DenseNetValidation.Assess(network, held, recipe, scale);
@@ -136,17 +176,13 @@ public static class BackboneTraining
         return limit is { } n ? cases.Take(n) : cases;
     }
 
-    /// <summary>The first cases of each site in cohort order, at most <see cref="BackboneTrainingOptions.ValidationCasesPerSite"/> per site.</summary>
-    private static IEnumerable<SyntheticCase> ValidationCases(SyntheticCohort cohort, CohortSplit split, BackboneTrainingOptions options)
-    {
-        var chosen = cohort.CasesIn(split)
+    /// <summary>Indices of the first cases of each site in cohort order, at most <paramref name="perSite"/> per site (null: all).</summary>
+    internal static IEnumerable<int> ValidationCases(SyntheticCohort cohort, CohortSplit split, int? perSite) =>
+        cohort.CasesIn(split)
             .GroupBy(SyntheticCases.Site)
-            .SelectMany(site => site.Take(options.ValidationCasesPerSite))
+            .SelectMany(site => perSite is { } n ? site.Take(n) : site)
             .Select(spec => spec.Index)
-            .Order()
-            .ToList();
-        return chosen.Select(index => cohort.Render(index, RenderOptions.Reduced));
-    }
+            .Order();
 
     private static TrainingRecord Record(BackboneTrainingOptions options, int cases, int steps, int batchSize, TrainingRun run,
         Stopwatch clock, SiteAugmentation augmentation, string notes) => new()

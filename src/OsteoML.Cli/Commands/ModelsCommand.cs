@@ -13,6 +13,7 @@ internal static class ModelsCommand
         var command = new Command("models", "Train, export and verify the ONNX segmentation and DenseNet models.");
         command.Subcommands.Add(Train(context));
         command.Subcommands.Add(Verify(context));
+        command.Subcommands.Add(Validate(context));
         return command;
     }
 
@@ -31,9 +32,18 @@ internal static class ModelsCommand
             DefaultValueFactory = _ => 10,
         };
         var tiny = new Option<bool>("--tiny") { Description = "The tiny recipe: a smoke run in seconds, not a usable model." };
+        var checkpointEvery = new Option<int>("--checkpoint-every")
+        {
+            Description = "vbnet: every N steps write OUT/checkpoints/step-N (model.onnx + card.json) scored on held-out train cases (0: none).",
+        };
+        var checkpointCases = new Option<int>("--checkpoint-cases")
+        {
+            Description = "Train-split cases not trained on that checkpoints are scored on.",
+            DefaultValueFactory = _ => 24,
+        };
         var command = new Command("train", "Train a backbone on a synthetic cohort's train split and write model.onnx + card.json.")
         {
-            model, preset, seed, output, steps, trainCases, validation, tiny,
+            model, preset, seed, output, steps, trainCases, validation, tiny, checkpointEvery, checkpointCases,
         };
         command.SetAction((parseResult, cancel) =>
         {
@@ -47,6 +57,8 @@ internal static class ModelsCommand
                 TrainCases = parseResult.GetValue(trainCases),
                 ValidationCasesPerSite = parseResult.GetValue(validation),
                 Tiny = parseResult.GetValue(tiny),
+                CheckpointEvery = parseResult.GetValue(checkpointEvery),
+                CheckpointCases = parseResult.GetValue(checkpointCases),
             };
             var card = BackboneTraining.Run(options, line => context.Out.WriteLine(line), cancel);
             context.Out.WriteLine($"wrote {Path.Combine(options.OutputDirectory, card.File)} ({card.SizeBytes / 1024.0:F0} KiB, sha256 {card.Sha256}) in {card.Training.WallTimeMinutes} min");
@@ -80,6 +92,40 @@ internal static class ModelsCommand
                     context.Error.WriteLine($"error: {problem}");
             }
             return failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    private static Command Validate(CliContext context)
+    {
+        var directory = new Argument<string>("DIR") { Description = "A model directory (model.onnx + card.json): models/vbnet-lite or models/densenet-lite." };
+        var segmentation = new Option<string?>("--segmentation")
+        {
+            Description = "Feature extractor only: also crop around this segmentation model's L1/L2 masks, as the pipeline does (e.g. models/vbnet-lite).",
+        };
+        var preset = new Option<string>("--preset") { Description = "Cohort preset whose test and independent splits it is measured on.", DefaultValueFactory = _ => "paper" };
+        var seed = new Option<ulong>("--seed") { Description = "Cohort seed.", DefaultValueFactory = _ => 42 };
+        var perSite = new Option<int?>("--per-site") { Description = "Only the first N cases of each site (default: every case of the splits)." };
+        var cases = new Option<string?>("--cases-csv") { Description = "Write one row per case (level outcome, Dice, failure diagnosis) to this CSV." };
+        var update = new Option<bool>("--update-card") { Description = "Segmentation model: write the measured metrics into the card (the ONNX file is untouched)." };
+        var command = new Command("validate", "Measure a shipped model through ONNX Runtime on a cohort's test and independent splits: segmentation (per-site L1/L2 Dice, level identification, failure causes) or features (a ridge read-out of BMD).")
+        {
+            directory, segmentation, preset, seed, perSite, cases, update,
+        };
+        command.SetAction((parseResult, cancel) =>
+        {
+            var options = new BackboneValidationOptions
+            {
+                ModelDirectory = parseResult.GetValue(directory)!,
+                SegmentationDirectory = parseResult.GetValue(segmentation),
+                Preset = parseResult.GetValue(preset)!,
+                Seed = parseResult.GetValue(seed),
+                CasesPerSite = parseResult.GetValue(perSite),
+                CasesCsv = parseResult.GetValue(cases),
+                UpdateCard = parseResult.GetValue(update),
+            };
+            BackboneValidation.Run(options, line => context.Out.WriteLine(line), cancel);
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }

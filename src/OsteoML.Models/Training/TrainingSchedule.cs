@@ -29,8 +29,11 @@ internal static class TrainingSchedule
         return peak * (0.02 + 0.98 * 0.5 * (1 + Math.Cos(Math.PI * progress)));
     }
 
+    /// <param name="checkpoint">Called in eval mode, without gradients, after every <paramref name="checkpointEvery"/> steps
+    /// (not after the last: the caller exports the final model itself), with the steps done and the losses so far.</param>
     public static TrainingRun Run(nn.Module model, int steps, double peakLearningRate, double weightDecay,
-        Func<Tensor> lossOfNextBatch, IProgress<TrainingStep>? progress, CancellationToken cancel)
+        Func<Tensor> lossOfNextBatch, IProgress<TrainingStep>? progress, CancellationToken cancel,
+        int checkpointEvery = 0, Action<int, TrainingRun>? checkpoint = null)
     {
         model.train();
         using var optimizer = torch.optim.AdamW(model.parameters(), peakLearningRate, weight_decay: weightDecay);
@@ -52,6 +55,13 @@ internal static class TrainingSchedule
                 throw new InvalidOperationException($"training diverged at step {step + 1}: loss {value}");
             losses.Add(value);
             progress?.Report(new TrainingStep(step + 1, steps, value, rate, clock.Elapsed));
+            if (checkpoint is not null && checkpointEvery > 0 && (step + 1) % checkpointEvery == 0 && step + 1 < steps)
+            {
+                model.eval();
+                using (torch.no_grad())
+                    checkpoint(step + 1, new TrainingRun(losses.ToList(), clock.Elapsed));
+                model.train();
+            }
         }
         model.eval();
         return new TrainingRun(losses, clock.Elapsed);

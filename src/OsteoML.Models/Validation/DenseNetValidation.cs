@@ -53,7 +53,7 @@ public static class DenseNetValidation
         return crop[TensorIndex.Colon, TensorIndex.Slice(m, m + c[0]), TensorIndex.Slice(m, m + c[1]), TensorIndex.Slice(m, m + c[2])];
     }
 
-    private static double Pearson(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    internal static double Pearson(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
         var ma = a.Average();
         var mb = b.Average();

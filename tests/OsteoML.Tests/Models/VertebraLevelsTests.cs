@@ -1,6 +1,7 @@
 using OsteoML.Imaging;
 using OsteoML.Inference;
-using OsteoML.Models.Networks;
+using OsteoML.Tests.Support;
+using static OsteoML.Tests.Models.SpineColumn;
 
 namespace OsteoML.Tests.Models;
 
@@ -8,8 +9,6 @@ namespace OsteoML.Tests.Models;
 [TestClass]
 public sealed class VertebraLevelsTests
 {
-    private const int Side = 40, BodyWidth = 14, BodyHeight = 12, Disc = 5;
-
     [TestMethod]
     public void Lowest_rib_bearing_body_is_T12_and_the_next_two_are_L1_and_L2()
     {
@@ -77,57 +76,130 @@ public sealed class VertebraLevelsTests
         Assert.AreEqual(expected.Body("L1")!.CentroidSuperiorMm, actual.Body("L1")!.CentroidSuperiorMm, 1e-9);
     }
 
-    /// <summary>
-    /// A column of trabecular boxes (2 mm voxels, head at high k), each with its outer ring as other bone; the
-    /// top <paramref name="ribBearing"/> get a rib rod either side at mid-height. Returns the k-range of each body, head first.
-    /// </summary>
-    private static (Volume<byte> Classes, List<(int Lo, int Hi)> Bodies) Column(int bodies, int ribBearing)
+    [TestMethod]
+    public void Bodies_touching_across_a_disc_are_separated_at_the_disc_plane()
     {
-        var depth = bodies * (BodyHeight + Disc) + 2 * Disc;
-        var volume = new Volume<byte>(VolumeGeometry.Axial(new Size3(Side, Side, depth), new Vec3(2, 2, 2)));
-        var ranges = new List<(int, int)>();
-        var lo0 = (Side - BodyWidth) / 2;
-        for (var b = 0; b < bodies; b++)
+        var (classes, bodySlices) = Column(bodies: 6, ribBearing: 3, bridge: 2);
+        ConnectedComponents.Label(classes, SegmentationClasses.Trabecular, out var pieces);
+        Assert.AreEqual(1, pieces, "precondition: the bridges join every body into one component");
+
+        var result = VertebraLevels.Identify(classes);
+
+        Assert.AreEqual(LevelStatus.Identified, result.Status, result.Reason);
+        Assert.HasCount(6, result.Bodies);
+        // L1 is body 3: its whole core, plus at most the bridge voxels of the two discs next to it.
+        var l1 = result.Mask("L1")!;
+        var (lo, hi) = bodySlices[3];
+        var core = (BodyWidth - 2) * (BodyWidth - 2);
+        long inside = 0, outside = 0;
+        for (var z = 0; z < classes.Size.Z; z++)
         {
-            var hi = depth - Disc - b * (BodyHeight + Disc);
-            var lo = hi - BodyHeight;
-            ranges.Add((lo, hi));
-            for (var z = lo; z < hi; z++)
-            for (var y = lo0; y < lo0 + BodyWidth; y++)
-            for (var x = lo0; x < lo0 + BodyWidth; x++)
-            {
-                var ring = x == lo0 || y == lo0 || x == lo0 + BodyWidth - 1 || y == lo0 + BodyWidth - 1;
-                volume[x, y, z] = ring ? (byte)SegmentationClasses.OtherVertebralBone : (byte)SegmentationClasses.Trabecular;
-            }
-            if (b < ribBearing)
-            {
-                var mid = (lo + hi) / 2;
-                for (var x = 0; x < 10; x++)
-                for (var dz = 0; dz < 2; dz++)
-                for (var dy = 0; dy < 2; dy++)
-                {
-                    volume[lo0 + BodyWidth + 1 + x, Side / 2 + dy, mid + dz] = SegmentationClasses.Rib;
-                    volume[lo0 - 2 - x, Side / 2 + dy, mid + dz] = SegmentationClasses.Rib;
-                }
-            }
+            var n = CountSlice(l1, z);
+            if (z >= lo && z < hi)
+                inside += n;
+            else
+                outside += n;
         }
-        return (volume, ranges);
+        Assert.AreEqual((long)core * (hi - lo), inside);
+        Assert.IsLessThanOrEqualTo(2L * 2 * 2 * Disc, outside, "only bridge voxels lie outside the body");
     }
 
-    private static Volume<byte> Crop(Volume<byte> volume, int fromSlice)
+    [TestMethod]
+    public void Separation_follows_a_tilted_spine()
     {
-        var size = volume.Size with { Z = volume.Size.Z - fromSlice };
-        var result = new Volume<byte>(volume.Geometry with { Size = size, Origin = volume.Geometry.IndexToWorld(0, 0, fromSlice) });
-        for (var z = 0; z < size.Z; z++)
-            volume.Slice(z + fromSlice).CopyTo(result.Slice(z));
-        return result;
+        const double tilt = 25;
+        var (classes, bodySlices) = Column(bodies: 6, ribBearing: 3, bridge: 2, tiltDeg: tilt, side: 90);
+        var result = VertebraLevels.Identify(classes);
+
+        Assert.AreEqual(LevelStatus.Identified, result.Status, result.Reason);
+        Assert.HasCount(6, result.Bodies);
+        // Body 3's centre, rotated like the column, in patient mm (2 mm voxels, origin 0).
+        var (lo, hi) = bodySlices[3];
+        var (_, zc) = ColumnToVolume(90, classes.Size.Z, Side / 2.0 - 0.5, (lo + hi - 1) / 2.0, tilt);
+        Assert.AreEqual(2 * zc, result.Body("L1")!.CentroidSuperiorMm, 2.0);
     }
 
-    private static int CountSlice(Volume<byte> mask, int z)
+    [TestMethod]
+    public void Body_height_is_measured_along_the_tilted_spine()
     {
-        var count = 0;
-        foreach (var v in mask.Slice(z))
-            count += v;
-        return count;
+        // 28 × 28 × 20 mm cores tilted 25°: 20 mm along the spine, 20·cos 25° + 28·sin 25° ≈ 30 mm vertically.
+        var (classes, _) = Column(bodies: 6, ribBearing: 3, tiltDeg: 25, side: 90);
+        var result = VertebraLevels.Identify(classes);
+        Assert.AreEqual(LevelStatus.Identified, result.Status, result.Reason);
+        foreach (var body in result.Bodies)
+        {
+            Assert.AreEqual(2.0 * BodyHeight, body.HeightMm, 2.5, $"{body.Level} height along the axis");
+            Assert.IsGreaterThan(2.0 * BodyHeight + 4, body.TopMm - body.BottomMm, "vertical extent, for contrast");
+        }
+    }
+
+    [TestMethod]
+    public void Bodies_fused_without_a_disc_are_refused()
+    {
+        var (classes, _) = Column(bodies: 6, ribBearing: 3, fusedDiscBelow: 2);
+        var result = VertebraLevels.Identify(classes);
+        Assert.AreEqual(LevelStatus.Uncertain, result.Status, result.Reason);
+        StringAssert.Contains(result.Reason, "fused");
+        Assert.IsNull(result.Mask("L1"));
+    }
+
+    [TestMethod]
+    public void A_single_body_with_a_waist_is_not_cut()
+    {
+        // One 40 mm tall core (taller than SplitMinHeightMm) whose middle slices are 20 % narrower.
+        var volume = new Volume<byte>(VolumeGeometry.Axial(new Size3(Side, Side, 30), new Vec3(2, 2, 2)));
+        for (var z = 5; z < 25; z++)
+        {
+            var half = z is >= 12 and < 18 ? 6 : 7;
+            for (var y = Side / 2 - half; y < Side / 2 + half; y++)
+            for (var x = Side / 2 - half; x < Side / 2 + half; x++)
+                volume[x, y, z] = SegmentationClasses.Trabecular;
+        }
+        var components = ConnectedComponents.Label(volume, SegmentationClasses.Trabecular, out var count);
+        Assert.AreEqual(1, BodySeparation.Split(components, count, new VertebraLevelOptions()));
+    }
+
+    [TestMethod]
+    public void Valley_is_the_deepest_dip_away_from_the_ends()
+    {
+        Assert.AreEqual(3, BodySeparation.Valley([5, 10, 10, 1, 10, 10, 5], margin: 2, ratio: 0.5));
+        Assert.AreEqual(4, BodySeparation.Valley([9, 10, 4, 10, 2, 10, 10], margin: 2, ratio: 0.5), "the deeper of two dips");
+        Assert.IsNull(BodySeparation.Valley([10, 9, 8, 7, 8, 9, 10], margin: 2, ratio: 0.5), "a waist is no disc");
+        Assert.IsNull(BodySeparation.Valley([1, 10, 10, 10, 10, 10, 1], margin: 2, ratio: 0.5), "ends are no disc");
+    }
+
+    [TestMethod]
+    public void Spine_axis_is_the_principal_axis_nearest_z_as_numpy_finds_it()
+    {
+        var random = new Random(5);
+        // A flat body (wide 40, deep 30, tall 20 mm) tilted 20° about X and 8° about Y: its least-spread axis is the spine's.
+        var tilt = 20 * Math.PI / 180;
+        var roll = 8 * Math.PI / 180;
+        var points = Enumerable.Range(0, 2000).Select(_ =>
+        {
+            double u = (random.NextDouble() - 0.5) * 40, v = (random.NextDouble() - 0.5) * 30, w = (random.NextDouble() - 0.5) * 20;
+            var y = v * Math.Cos(tilt) - w * Math.Sin(tilt);
+            var z = v * Math.Sin(tilt) + w * Math.Cos(tilt);
+            return new Vec3(u * Math.Cos(roll) + z * Math.Sin(roll) + 3, y - 7, -u * Math.Sin(roll) + z * Math.Cos(roll) + 100);
+        }).ToList();
+        var text = string.Join(";", points.Select(p => FormattableString.Invariant($"{p.X:R},{p.Y:R},{p.Z:R}")));
+        var expected = ExternalTool.Python("""
+            import sys
+            import numpy as np
+            p = np.array([[float(v) for v in row.split(',')] for row in sys.argv[1].split(';')])
+            d = p - p.mean(axis=0)
+            _, vectors = np.linalg.eigh(d.T @ d)
+            a = vectors[:, np.argmax(np.abs(vectors[2, :]))]
+            a = -a if a[2] < 0 else a
+            print(' '.join(repr(float(v)) for v in a))
+            """, text).EnsureSuccess("numpy eigh").StdOut.Trim().Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+        var axis = BodySeparation.SpineAxis(points);
+
+        Assert.AreEqual(expected[0], axis.X, 1e-9);
+        Assert.AreEqual(expected[1], axis.Y, 1e-9);
+        Assert.AreEqual(expected[2], axis.Z, 1e-9);
+        // And by construction: the body's own w axis, (sin roll·cos tilt, −sin tilt, cos roll·cos tilt), within sampling error.
+        Assert.AreEqual(0, Math.Acos(Math.Abs(axis.Dot(new Vec3(Math.Sin(roll) * Math.Cos(tilt), -Math.Sin(tilt), Math.Cos(roll) * Math.Cos(tilt))))), 0.03);
     }
 }
