@@ -1,5 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.ML.OnnxRuntime;
 using OsteoML.Models.Cards;
 using OsteoML.Models.Data;
@@ -18,10 +21,16 @@ namespace OsteoML.Bench.Models;
 /// convolution FLOPs for the case, so GFLOP/s = FLOPs / the SlidingWindow mean.
 /// <c>dotnet run -c Release --project bench/OsteoML.Bench -- --filter '*SegmentationBenchmark*'</c>
 /// </summary>
-[InProcess]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[Config(typeof(InProcessMonitoring))]
 public class SegmentationBenchmark
 {
+    /// <summary>In this process (a generated job project would get an unpatched libtorch), 1 warm-up and 5 measured runs.</summary>
+    private sealed class InProcessMonitoring : ManualConfig
+    {
+        public InProcessMonitoring() => AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
+            .WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5));
+    }
+
     private InferenceSession session = null!;
     private SlidingWindowSegmenter segmenter = null!;
     private SyntheticCase fullCase = null!;

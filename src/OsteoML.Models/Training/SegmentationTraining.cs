@@ -19,7 +19,7 @@ public sealed record SegmentationRecipe
     public double InferenceOverlap { get; init; } = 0.25;
     public int BatchSize { get; init; } = 2;
     /// <summary>Sized to fit about 45 minutes of a shared 2-core machine, rendering and validation included.</summary>
-    public int Steps { get; init; } = 500;
+    public int Steps { get; init; } = 1500;
     /// <summary>Training cases used (the first of the train split, in cohort order); null for all.</summary>
     public int? MaxTrainCases { get; init; } = 400;
     public double LearningRate { get; init; } = 3e-3;
