@@ -13,8 +13,11 @@ namespace OsteoML.Export;
 /// <summary>A head's trainer: its <see cref="TrainerCatalog"/> family, the hyper-parameters it was fitted with, and how they were chosen.</summary>
 public sealed record HeadTrainer(TrainerFamily Family, ParameterSet Parameters, string Choice);
 
-/// <summary>One trial of a head's tuning as the exports report it (a fixed trainer is one trial without a metric).</summary>
-public sealed record HeadTrial(int Trial, string Family, ParameterSet Parameters, double? Metric, double Seconds, string Status);
+/// <summary>
+/// One trial of a head's tuning as the exports report it: the metric (null when undefined or not measured — a fixed
+/// trainer is one trial without one) and the loss the tuner minimised.
+/// </summary>
+public sealed record HeadTrial(int Trial, string Family, ParameterSet Parameters, double? Metric, double Loss, double Seconds, string Status);
 
 /// <summary>
 /// The trainable end of a bundle's fitted chain, cut from the feature stages: the <c>Concatenate</c> into
@@ -97,12 +100,11 @@ public sealed class BundleHeads
                 ?? throw new InvalidDataException($"{bundle.Directory}: the pipeline definition names no {head} trainer.");
             var fixedTrainer = choice.Build(task);
             return (new HeadTrainer(fixedTrainer.Family, fixedTrainer.Parameters, "fixed by the pipeline definition"),
-                [new HeadTrial(1, fixedTrainer.Family.Name, fixedTrainer.Parameters, null, 0, "fixed")]);
+                [new HeadTrial(1, fixedTrainer.Family.Name, fixedTrainer.Parameters, null, double.NaN, 0, "fixed")]);
         }
         var trials = ReadTrials(log, task);
-        var best = trials.Where(t => t.Status == "completed" && t.Metric is not null)
-            .MinBy(t => task == HeadTask.BmdRegression ? t.Metric!.Value : -t.Metric!.Value)
-            ?? throw new InvalidDataException($"{log}: no completed trial.");
+        // The tuner's own rule (TuningExperiment): the completed trial of least loss, the first on ties.
+        var best = trials.Where(t => t.Status == "completed").MinBy(t => t.Loss) ?? throw new InvalidDataException($"{log}: no completed trial.");
         var family = TrainerCatalog.Select(task, [best.Family])[0];
         return (new HeadTrainer(family, best.Parameters, $"tuned: trial {best.Trial} of {trials.Count}"), trials);
     }
@@ -118,9 +120,10 @@ public sealed class BundleHeads
         {
             var where = $"{path}, row {r + 1}";
             var family = TrainerCatalog.Select(task, [Cell(r, "family")])[0];
-            var metric = double.TryParse(Cell(r, "metric"), NumberStyles.Float, CultureInfo.InvariantCulture, out var m) && double.IsFinite(m) ? m : (double?)null;
+            double Number(string column) => double.TryParse(Cell(r, column), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;
+            var metric = Number("metric");
             trials.Add(new HeadTrial(int.Parse(Cell(r, "trial"), CultureInfo.InvariantCulture), family.Name, ParseParameters(Cell(r, "parameters"), family, where),
-                metric, double.Parse(Cell(r, "seconds"), CultureInfo.InvariantCulture), Cell(r, "status")));
+                double.IsFinite(metric) ? metric : null, Number("loss"), Number("seconds"), Cell(r, "status")));
         }
         return trials;
     }

@@ -1,3 +1,4 @@
+using OsteoML.AutoTune.Tuners;
 using OsteoML.Export;
 using OsteoML.Inference;
 using OsteoML.Imaging.Nifti;
@@ -38,6 +39,14 @@ internal sealed class ExportTestData
     public string Cohort => Path.Combine(Root, "cohort");
     public string Cache => Path.Combine(Cohort, ".osteoml-cache");
     public string BundleDirectory => Path.Combine(Root, "model");
+
+    /// <summary>The same pipeline with both heads tuned (cost-frugal tuner, 4 trials each), trained on first use.</summary>
+    public string TunedBundleDirectory => _tuned.Value;
+
+    /// <summary>The HU baseline (no ML.NET heads), trained on first use.</summary>
+    public string BaselineBundleDirectory => _baseline.Value;
+
+    private Lazy<string> _tuned = null!, _baseline = null!;
     public ModelBundle Bundle { get; private set; } = null!;
 
     /// <summary>Every measurable study (train, test, independent) through the loaded bundle: features and the chain's predictions.</summary>
@@ -74,6 +83,14 @@ internal sealed class ExportTestData
         var definition = Path.Combine(TestPaths.RepoRoot, "pipelines", "qct-screening.json");
         var studies = StudySource.FromManifest(Path.Combine(data.Cohort, "manifest.csv"), data.Cohort);
         ScreeningTrainer.Train(PipelineDefinition.Load(definition), definition, studies, data.BundleDirectory, new TrainingOptions { CacheDirectory = data.Cache });
+        string Train(string pipeline, string name, TrainingOptions options)
+        {
+            var path = Path.Combine(TestPaths.RepoRoot, "pipelines", pipeline);
+            ScreeningTrainer.Train(PipelineDefinition.Load(path), path, studies, Path.Combine(data.Root, name), options with { CacheDirectory = data.Cache });
+            return Path.Combine(data.Root, name);
+        }
+        data._tuned = new(() => Train("qct-screening.json", "model-tuned", new TrainingOptions { Tuner = TunerKind.Cfo, MaxTrials = 4 }));
+        data._baseline = new(() => Train("hu-baseline.json", "hu-baseline", new TrainingOptions()));
         data.Bundle = ModelBundle.Load(data.BundleDirectory);
         // The chain's predictions, and the heads' raw input (the whole chain's Features are normalised in place by the heads).
         using var screener = new Screener(data.Bundle, data.Cache);
