@@ -53,11 +53,26 @@ internal static partial class NotebookRunner
             displays.Add(result.Events.OfType<DisplayEvent>().ToList());
             log?.WriteLine($"{name}: cell {i + 1}/{cells.Count} {cellClock.Elapsed.TotalSeconds:F1} s");
         }
+        SaveImages(name, outputDirectory, displays);
         var values = new Dictionary<string, object?>();
         foreach (var variable in variables)
             values[variable] = kernel.TryGetValue<object>(variable, out var value) ? value : null;
         return new NotebookRun(name, clock.Elapsed, displays, values);
     }
+
+    /// <summary>Every PNG the notebook displayed, as files in <c>output/&lt;name&gt;.images/</c>, to look at after a run.</summary>
+    private static void SaveImages(string name, string outputDirectory, IEnumerable<IReadOnlyList<DisplayEvent>> displays)
+    {
+        var images = displays.SelectMany(d => d).SelectMany(e => e.FormattedValues).Where(f => f.MimeType == "text/html")
+            .SelectMany(f => InlinePng().Matches(f.Value)).Select(m => Convert.FromBase64String(m.Groups["data"].Value)).ToList();
+        if (images.Count == 0) return;
+        var directory = Path.Combine(outputDirectory, name + ".images");
+        Directory.CreateDirectory(directory);
+        for (var i = 0; i < images.Count; i++) File.WriteAllBytes(Path.Combine(directory, $"{i + 1:00}.png"), images[i]);
+    }
+
+    [GeneratedRegex(@"data:image/png;base64,(?<data>[A-Za-z0-9+/=]+)")]
+    private static partial Regex InlinePng();
 
     private static KernelInfoCollection Kernels() =>
     [
