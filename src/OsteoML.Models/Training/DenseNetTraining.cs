@@ -1,17 +1,9 @@
 using OsteoML.Models.Networks;
+using OsteoML.Synthesis.Truth;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace OsteoML.Models.Training;
-
-/// <summary>ACR classes from volumetric BMD (ACR–SPR–SSR practice parameter for QCT, 2018): normal &gt; 120, osteopenia 80–120, osteoporosis &lt; 80 mg/cm³.</summary>
-public static class AcrClass
-{
-    public const int Normal = 0, Osteopenia = 1, Osteoporosis = 2;
-    public static readonly IReadOnlyList<string> Names = ["normal", "osteopenia", "osteoporosis"];
-
-    public static int FromBmd(double bmdMgCm3) => bmdMgCm3 > 120 ? Normal : bmdMgCm3 >= 80 ? Osteopenia : Osteoporosis;
-}
 
 /// <summary>
 /// One DenseNet training example: a crop (2, D, H, W) around L1–L2 — HU (not yet normalised, so the HU
@@ -23,7 +15,8 @@ public sealed class DenseNetExample(string id, Tensor crop, double bmdMgCm3) : I
     public string Id { get; } = id;
     public Tensor Crop { get; } = crop;
     public double BmdMgCm3 { get; } = bmdMgCm3;
-    public int AcrClass { get; } = Training.AcrClass.FromBmd(bmdMgCm3);
+    /// <summary>The ACR class index (normal 0, osteopenia 1, osteoporosis 2) the class head learns.</summary>
+    public int AcrClass { get; } = (int)BmdClasses.Of(bmdMgCm3);
     public void Dispose() => Crop.Dispose();
 }
 

@@ -1,5 +1,6 @@
 using OsteoML.Models.Networks;
 using OsteoML.Models.Training;
+using OsteoML.Synthesis.Truth;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,7 +37,7 @@ public static class DenseNetValidation
             ["cases"] = examples.Count,
             ["bmdMae"] = bmd.Zip(truth, (p, t) => Math.Abs(p - t)).Average(),
             ["bmdPearsonR"] = Pearson(bmd, truth),
-            ["aucOsteoporosis"] = Metrics.Auc(probabilities.Select(p => (double)p[AcrClass.Osteoporosis]).ToList(), classes.Select(c => c == AcrClass.Osteoporosis).ToList()),
+            ["aucOsteoporosis"] = Metrics.Auc(probabilities.Select(p => (double)p[(int)BmdClass.Osteoporosis]).ToList(), classes.Select(c => c == (int)BmdClass.Osteoporosis).ToList()),
             ["aucMacro"] = Enumerable.Range(0, 3).Select(k => Metrics.Auc(probabilities.Select(p => (double)p[k]).ToList(), classes.Select(c => c == k).ToList()))
                 .Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average(),
             ["accuracy"] = probabilities.Zip(classes, (p, c) => Array.IndexOf(p, p.Max()) == c ? 1.0 : 0.0).Average(),
