@@ -48,11 +48,6 @@ public sealed class PipelineRuntime : IDisposable
     /// <summary>The ONNX session is opened on first use (a run whose segmentations are all cached never opens it).</summary>
     public VertebraSegmenter Segmenter => _segmenter.Value;
 
-    /// <summary>Told once per study segmented (not for cache hits): seconds spent.</summary>
-    public event Action<string, double>? Segmented;
-
-    internal void OnSegmented(string seriesUid, double seconds) => Segmented?.Invoke(seriesUid, seconds);
-
     public static PipelineRuntime Current => Ambient.Value
         ?? throw new InvalidOperationException("no OsteoML pipeline runtime: load the model with ModelBundle.Load (it attaches the bundle's ONNX models and options) rather than mlContext.Model.Load alone.");
 

@@ -50,7 +50,7 @@ internal static class DemoCommand
                 Jobs = parseResult.GetValue(jobs),
             };
             Directory.CreateDirectory(outputDirectory);
-            context.Out.WriteLine($"[{clock.Elapsed:mm\\:ss}] training qct-screening on {studies.Studies.Count(s => s.Split == "train")} train studies (segmentation of all {studies.Studies.Count} studies is cached)");
+            context.Out.WriteLine($"[{clock.Elapsed:mm\\:ss}] training qct-screening on {studies.Studies.Count(s => s.Split == "train")} train studies (segmentations of all {studies.Studies.Count} studies are kept in {options.CacheDirectory} for reuse)");
             var qct = TrainCommand.Train(context, Path.Combine(pipelineDirectory, "qct-screening.json"), studies, Path.Combine(outputDirectory, "model"), options);
             context.Out.WriteLine($"[{clock.Elapsed:mm\\:ss}] training hu-baseline");
             var baseline = TrainCommand.Train(context, Path.Combine(pipelineDirectory, "hu-baseline.json"), studies, Path.Combine(outputDirectory, "hu-baseline"), options);
@@ -76,9 +76,15 @@ internal static class DemoCommand
                 PaperRow.Published(StudyReference.Test),
                 PaperRow.Published(StudyReference.Independent),
             };
-            var table = new Table().Title("OsteoML demo: synthetic demo cohort (not patients); published study for scale").AddColumns(PaperTable.Columns.ToArray());
-            foreach (var r in rowsOut) table.AddRow(PaperTable.Cells(r).Select(Markup.Escape).ToArray());
-            context.Console.Write(table);
+            // A Spectre table where the terminal is wide enough; the Markdown table (readable anywhere) otherwise.
+            context.Out.WriteLine("OsteoML demo: synthetic demo cohort (not patients); the published study's numbers for scale.");
+            if (context.Console.Profile.Capabilities.Interactive && context.Console.Profile.Width >= 130)
+            {
+                var table = new Table().AddColumns(PaperTable.Columns.ToArray());
+                foreach (var r in rowsOut) table.AddRow(PaperTable.Cells(r).Select(Markup.Escape).ToArray());
+                context.Console.Write(table);
+            }
+            else context.Out.Write(PaperTable.Markdown(rowsOut));
 
             // Files: predictions, the evaluation report of the full chain (test + calibrated independent), QA images.
             var reportRows = Split(qctResults, "test").Concat(calibratedPairs).ToList();

@@ -77,6 +77,13 @@ public static class ScreeningTrainer
         var rows = extractor.Extract(studies.Studies, options.Jobs, options.StudyDone);
         var train = rows.Where(r => r.Study.Split == "train" && r.Error is null && r.Measurable && r.Study.HasLabels).ToList();
         log($"{train.Count} measured training studies ({rows.Count(r => r.Error is not null)} failed, {rows.Count(r => r.Error is null && !r.Measurable)} without L1/L2)");
+        if (train.Count < 3)
+        {
+            var statuses = rows.Where(r => r.Study.Split == "train").GroupBy(r => r.Error is not null ? "failed" : r.LevelStatus)
+                .Select(g => $"{g.Key} {g.Count()}");
+            throw new InvalidOperationException($"only {train.Count} training studies have L1 and L2 identified (level count: {string.Join(", ", statuses)}); " +
+                $"check the segmentation model {segmentation}.");
+        }
         var huLine = HuLine.Fit(train.Select(r => (double)r.L1L2MeanHu).ToList(), train.Select(r => (double)r.Study.Bmd).ToList());
 
         ITransformer model = featurizer;

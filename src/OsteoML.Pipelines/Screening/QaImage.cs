@@ -1,3 +1,4 @@
+using System.Globalization;
 using OsteoML.Dicom.Series;
 using OsteoML.Imaging;
 using OsteoML.Pipelines.Segmentation;
@@ -86,7 +87,7 @@ public static class QaImage
             canvas.DrawText(flag.Replace('_', ' '), x, line, SKTextAlign.Left, small, amber);
             line += 20;
         }
-        canvas.DrawText($"segmentation: {result.LevelStatus} (confidence {result.SegmentationConfidence:F2}); slice thickness {result.SliceThicknessMm:F2} mm; {result.Kvp:F0} kVp",
+        canvas.DrawText($"segmentation: {result.LevelStatus} (confidence {(result.SegmentationConfidence is { } c ? c.ToString("F2", CultureInfo.InvariantCulture) : "–")}); slice thickness {result.SliceThicknessMm:F2} mm; {result.Kvp:F0} kVp",
             Margin, height - 24, SKTextAlign.Left, small, grey);
 
         using var image = SKImage.FromBitmap(bitmap);

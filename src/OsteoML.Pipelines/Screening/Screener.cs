@@ -45,8 +45,5 @@ public sealed class Screener : IDisposable
     public IReadOnlyList<StudyFeatures> Featurize(IReadOnlyList<StudyRow> studies, int jobs = 1, Action<StudyFeatures>? progress = null) =>
         _extractor.Extract(studies, jobs, progress);
 
-    public StudyResult Result(StudyFeatures features, double seconds = 0) =>
-        StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, seconds);
-
     public void Dispose() => Runtime.Dispose();
 }

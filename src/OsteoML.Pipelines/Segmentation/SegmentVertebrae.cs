@@ -52,7 +52,6 @@ public sealed class SegmentVertebraeFactory : CustomMappingFactory<SegmentVerteb
                 var volume = runtime.Volumes.Load(input.SeriesPath, input.SeriesInstanceUid);
                 segmentation = runtime.Segmenter.Segment(volume.Hu, volume.SeriesInstanceUid);
                 runtime.Store.Put(key, segmentation);
-                runtime.OnSegmented(volume.SeriesInstanceUid, segmentation.SegmentationSeconds);
             }
             output.SegmentationKey = key;
             output.LevelStatus = segmentation.Status.ToString();

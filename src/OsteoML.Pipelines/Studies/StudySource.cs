@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Analysis;
-using Microsoft.ML;
 using OsteoML.Dicom;
 using OsteoML.Dicom.IO;
 using OsteoML.Dicom.Series;
@@ -12,10 +11,7 @@ namespace OsteoML.Pipelines.Studies;
 public sealed record StudySourceFailure(string Location, string Reason);
 
 /// <summary>The studies a source found, and what it could not use.</summary>
-public sealed record StudyList(IReadOnlyList<StudyRow> Studies, IReadOnlyList<StudySourceFailure> Failures)
-{
-    public IDataView ToDataView(MLContext ml) => ml.Data.LoadFromEnumerable(Studies);
-}
+public sealed record StudyList(IReadOnlyList<StudyRow> Studies, IReadOnlyList<StudySourceFailure> Failures);
 
 /// <summary>
 /// Where studies come from: a folder tree of DICOM files (every accepted CT image stack is a study row; rejected

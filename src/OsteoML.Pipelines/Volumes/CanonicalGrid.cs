@@ -90,20 +90,6 @@ public sealed class CanonicalGrid
         return output;
     }
 
-    /// <summary>One model-grid voxel, trilinear; <paramref name="outside"/> when the index lies outside the grid.</summary>
-    public float Sample(Volume<float> native, int d, int h, int w, float outside)
-    {
-        if ((uint)d >= _outSize[2] || (uint)h >= _outSize[1] || (uint)w >= _outSize[0]) return outside;
-        var size = native.Geometry.Size;
-        var (z0, z1, wz0, wz1) = Tap(2, d, size);
-        var (y0, y1, wy0, wy1) = Tap(1, h, size);
-        var (x0, x1, wx0, wx1) = Tap(0, w, size);
-        var s = native.Voxels;
-        return (float)(
-            wz0 * (wy0 * (wx0 * s[z0 + y0 + x0] + wx1 * s[z0 + y0 + x1]) + wy1 * (wx0 * s[z0 + y1 + x0] + wx1 * s[z0 + y1 + x1]))
-          + wz1 * (wy0 * (wx0 * s[z1 + y0 + x0] + wx1 * s[z1 + y0 + x1]) + wy1 * (wx0 * s[z1 + y1 + x0] + wx1 * s[z1 + y1 + x1])));
-    }
-
     /// <summary>Continuous model-grid coordinates (D, H, W) of native voxel (i, j, k) — the inverse of the resize.</summary>
     public (double D, double H, double W) ToModel(int i, int j, int k)
     {
