@@ -1,0 +1,104 @@
+using Microsoft.Data.Analysis;
+using OsteoML.AutoTune.Calibration;
+using OsteoML.Pipelines.Screening;
+using OsteoML.Pipelines.Studies;
+using OsteoML.Tests.Support;
+
+namespace OsteoML.Tests.Notebooks;
+
+/// <summary>
+/// Executes every notebook in <c>notebooks/</c> headlessly and checks what it shows. The notebooks share one output
+/// folder, as they do in a checkout: the first to need the synthetic cohort or the model writes it and the others
+/// reuse it (the methods of one class run one after another). Each logs its run time.
+/// </summary>
+[TestClass]
+public sealed class NotebookTests
+{
+    private static string _output = "";
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [ClassInitialize]
+    public static void CreateOutput(TestContext _) => _output = TestPaths.NewTempDirectory("osteoml-notebooks");
+
+    [TestMethod]
+    public void EveryNotebookIsTested()
+    {
+        var notebooks = Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "notebooks"), "*.ipynb").Select(Path.GetFileNameWithoutExtension).Order().ToArray();
+        CollectionAssert.AreEqual(new[] { "01-quickstart", "02-train-and-evaluate", "03-site-recalibration", "04-export" }, notebooks);
+    }
+
+    [TestMethod]
+    public async Task QuickstartScreensAStudyAndShowsItsQaImage()
+    {
+        var run = await Run("01-quickstart", "result", "withTrueMask", "qaPng", "study");
+        var result = run.Value<StudyResult>("result");
+        var study = run.Value<StudyRow>("study");
+        // The shipped VB-Net decides whether L1/L2 are named; either way the study was read and a result formed.
+        CollectionAssert.Contains(new[] { StudyResult.Ok, StudyResult.Refused }, result.Status, result.Error);
+        if (result.Status == StudyResult.Ok) AssertScreened(result);
+        else Assert.IsTrue(result.QaFlags.Count > 0, "a refused study says why in its QA flags");
+        var withTrueMask = run.Value<StudyResult>("withTrueMask");
+        Assert.AreEqual(StudyResult.Ok, withTrueMask.Status, withTrueMask.LevelReason);
+        AssertScreened(withTrueMask);
+        Assert.IsTrue(Math.Abs(withTrueMask.Bmd!.Value - study.Bmd) < 40, $"with its true mask the study's BMD {withTrueMask.Bmd} is more than a class width from its QCT reference {study.Bmd}.");
+        var png = run.Value<byte[]>("qaPng");
+        CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        Assert.IsTrue(run.Formatted("text/html").Any(h => h.Contains(Convert.ToBase64String(png)[..64])), "the QA image was not displayed.");
+    }
+
+    [TestMethod]
+    public async Task TrainAndEvaluateShowsTheStudysTable()
+    {
+        var run = await Run("02-train-and-evaluate", "paperTable", "testMae", "bmdTrials");
+        var table = run.Value<DataFrame>("paperTable");
+        TestContext.WriteLine(table.ToString());
+        CollectionAssert.AreEqual(PaperTable.Columns.ToArray(), table.Columns.Select(c => c.Name).ToArray());
+        Assert.AreEqual(4, table.Rows.Count);
+        var mae = run.Value<double>("testMae");
+        Assert.IsTrue(mae is > 0 and < 25, $"test MAE {mae} mg/cm³ is outside (0, 25): the heads did not learn BMD.");
+        Assert.AreEqual(8L, run.Value<DataFrame>("bmdTrials").Rows.Count);
+        Assert.IsTrue(run.Formatted("text/html").Count(h => h.Contains("data:image/png;base64,")) >= 3, "the plots were not displayed inline.");
+    }
+
+    [TestMethod]
+    public async Task SiteRecalibrationShowsBeforeAfterAndTheLearningCurve()
+    {
+        var run = await Run("03-site-recalibration", "beforeAfter", "learningCurve", "profile");
+        var beforeAfter = run.Value<DataFrame>("beforeAfter");
+        TestContext.WriteLine(beforeAfter.ToString());
+        Assert.AreEqual(3, beforeAfter.Columns.Count);
+        double Cell(int row, int column) => (double)beforeAfter.Columns[column][row]!;
+        Assert.IsTrue(Cell(0, 1) > 0 && Cell(0, 2) > 0, "MAE before and after");
+        var curve = run.Value<DataFrame>("learningCurve");
+        TestContext.WriteLine(curve.ToString());
+        CollectionAssert.AreEqual(new[] { "site", "k", "draws", "mae_mean", "mae_sd", "auc_mean", "auc_sd" }, curve.Columns.Select(c => c.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { 0, 5, 10, 20 }, curve["k"].Cast<int>().ToArray());
+        Assert.AreEqual(10, run.Value<SiteProfile>("profile").Cases);
+        Assert.IsTrue(run.Formatted("text/html").Any(h => h.Contains("data:image/png;base64,")), "the learning curve was not plotted inline.");
+    }
+
+    [TestMethod]
+    public async Task ExportShowsBothExportsPredictingWhatTheBundlePredicts()
+    {
+        var run = await Run("04-export", "consumed", "modelBuilderDifference", "onnxDifference");
+        TestContext.WriteLine(run.Value<DataFrame>("consumed").ToString());
+        Assert.AreEqual(0f, run.Value<float>("modelBuilderDifference"), "the Model Builder model predicts the bundle's BMD exactly.");
+        Assert.IsTrue(run.Value<float>("onnxDifference") <= 1e-4f, $"ONNX differs from the bundle by {run.Value<float>("onnxDifference")} mg/cm³.");
+        Assert.IsTrue(run.Value<DataFrame>("consumed").Rows.Count > 0);
+    }
+
+    private static void AssertScreened(StudyResult result)
+    {
+        Assert.IsTrue(result.Bmd is > 0 and < 400, $"BMD {result.Bmd}");
+        Assert.AreEqual(1.0, result.Probabilities!.Sum(), 1e-5);
+        CollectionAssert.Contains(OsteoML.Evaluation.AcrClasses.Names.ToArray(), result.Class);
+    }
+
+    private async Task<NotebookRun> Run(string name, params string[] variables)
+    {
+        var run = await NotebookRunner.RunAsync(name, _output, variables, TestContext);
+        TestContext.WriteLine($"{name}: {run.Elapsed.TotalSeconds:F1} s");
+        return run;
+    }
+}
