@@ -7,15 +7,87 @@ namespace OsteoML.Inference;
 /// Runs the segmentation ONNX model over a whole volume in overlapping patches (MONAI's SlidingWindowInferer, nnU-Net's
 /// Gaussian weighting): each patch's class probabilities are weighted by a Gaussian centred on the patch (σ = size/8),
 /// so patch borders, which see less context, count less; the weighted sum is divided by the summed weights.
+/// With <paramref name="foregroundAbove"/> the windows cover only the box around the voxels above it (MONAI's
+/// CropForeground): a CT's field of view is mostly air, whose windows cost as much as the spine's; outside the box
+/// every voxel is background (class 0) with probability 1.
 /// </summary>
 public sealed class SlidingWindowSegmenter(InferenceSession session, int[] patchSize, double overlap = 0.5,
-    string inputName = SlidingWindowSegmenter.DefaultInputName, float padValue = -2.75f)
+    string inputName = SlidingWindowSegmenter.DefaultInputName, float padValue = -2.75f, float? foregroundAbove = null)
 {
     /// <summary>The segmentation network's input name (VB-Net-lite's <c>image</c>).</summary>
     public const string DefaultInputName = "image";
 
+    /// <summary>Body versus air in HU (fat is −100, lung −850, air −1000): what the foreground box is drawn around.</summary>
+    public const float BodyThresholdHu = -500f;
+
+    /// <summary>Voxels kept around the foreground box, so the network sees the body's edge with some air beyond it.</summary>
+    public const int ForegroundMargin = 8;
+
     /// <summary>Class probabilities (C, D, H, W), flattened, for a normalised volume (D, H, W).</summary>
     public float[] Predict(float[] volume, int[] size, out int classes)
+    {
+        if (foregroundAbove is not { } threshold)
+            return PredictWhole(volume, size, out classes);
+        var (lo, boxSize) = ForegroundBox(volume, size, threshold, ForegroundMargin);
+        if (boxSize.Contains(0) || boxSize.SequenceEqual(size)) // all air, or nothing to save: the whole volume
+            return PredictWhole(volume, size, out classes);
+        var box = Crop(volume, size, lo, boxSize);
+        var inner = PredictWhole(box, boxSize, out classes);
+        var voxels = (long)size[0] * size[1] * size[2];
+        var boxVoxels = (long)boxSize[0] * boxSize[1] * boxSize[2];
+        var result = new float[classes * voxels];
+        Array.Fill(result, 1f, 0, (int)voxels);
+        for (var z = 0; z < boxSize[0]; z++)
+        for (var y = 0; y < boxSize[1]; y++)
+        {
+            var to = ((long)(lo[0] + z) * size[1] + lo[1] + y) * size[2] + lo[2];
+            var from = ((long)z * boxSize[1] + y) * boxSize[2];
+            Array.Fill(result, 0f, (int)to, boxSize[2]);
+            for (var c = 0; c < classes; c++)
+                Array.Copy(inner, c * boxVoxels + from, result, c * voxels + to, boxSize[2]);
+        }
+        return result;
+    }
+
+    /// <summary>Start and size of the box holding every voxel above <paramref name="threshold"/>, widened by
+    /// <paramref name="margin"/> and clipped to the volume; a zero size when no voxel is above it.</summary>
+    public static (int[] Start, int[] Size) ForegroundBox(float[] volume, int[] size, float threshold, int margin)
+    {
+        int[] lo = [int.MaxValue, int.MaxValue, int.MaxValue], hi = [-1, -1, -1];
+        for (var z = 0; z < size[0]; z++)
+        for (var y = 0; y < size[1]; y++)
+        {
+            var row = ((long)z * size[1] + y) * size[2];
+            for (var x = 0; x < size[2]; x++)
+            {
+                if (!(volume[row + x] > threshold)) continue;
+                lo[0] = Math.Min(lo[0], z); hi[0] = Math.Max(hi[0], z);
+                lo[1] = Math.Min(lo[1], y); hi[1] = Math.Max(hi[1], y);
+                lo[2] = Math.Min(lo[2], x); hi[2] = Math.Max(hi[2], x);
+            }
+        }
+        if (hi[0] < 0)
+            return ([0, 0, 0], [0, 0, 0]);
+        var start = new int[3];
+        var extent = new int[3];
+        for (var a = 0; a < 3; a++)
+        {
+            start[a] = Math.Max(0, lo[a] - margin);
+            extent[a] = Math.Min(size[a] - 1, hi[a] + margin) - start[a] + 1;
+        }
+        return (start, extent);
+    }
+
+    private static float[] Crop(float[] volume, int[] size, int[] start, int[] extent)
+    {
+        var result = new float[(long)extent[0] * extent[1] * extent[2]];
+        for (var z = 0; z < extent[0]; z++)
+        for (var y = 0; y < extent[1]; y++)
+            Array.Copy(volume, ((long)(start[0] + z) * size[1] + start[1] + y) * size[2] + start[2], result, ((long)z * extent[1] + y) * extent[2], extent[2]);
+        return result;
+    }
+
+    private float[] PredictWhole(float[] volume, int[] size, out int classes)
     {
         var padded = size.Select((s, a) => Math.Max(s, patchSize[a])).ToArray();
         var input = Pad(volume, size, padded, padValue);

@@ -100,7 +100,8 @@ public static class BackboneTraining
         if (validation.Count > 0)
         {
             using var session = OnnxRuntimeSessions.Open(bytes, options.Threads);
-            var segmenter = new SlidingWindowSegmenter(session, recipe.InferencePatchSize, recipe.InferenceOverlap, padValue: recipe.Normalization.Apply(-1000f));
+            var segmenter = new SlidingWindowSegmenter(session, recipe.InferencePatchSize, recipe.InferenceOverlap, padValue: recipe.Normalization.Apply(-1000f),
+                foregroundAbove: recipe.Normalization.Apply(SlidingWindowSegmenter.BodyThresholdHu));
             foreach (var (name, indices) in validation)
             {
                 var results = indices

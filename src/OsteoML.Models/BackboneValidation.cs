@@ -64,7 +64,7 @@ public static class BackboneValidation
         var recipe = RecipeOf(card);
         using var session = OnnxRuntimeSessions.Open(File.ReadAllBytes(Path.Combine(options.ModelDirectory, card.File)), options.Threads);
         var segmenter = new SlidingWindowSegmenter(session, recipe.InferencePatchSize, recipe.InferenceOverlap, card.Inputs[0].Name,
-            recipe.Normalization.Apply(-1000f));
+            recipe.Normalization.Apply(-1000f), recipe.Normalization.Apply(SlidingWindowSegmenter.BodyThresholdHu));
         using var csv = options.CasesCsv is { } path ? new StreamWriter(path) : null;
         csv?.WriteLine(SegmentationValidation.CsvHeader);
         var metrics = new Dictionary<string, IReadOnlyDictionary<string, double>>(card.Metrics);
@@ -106,7 +106,7 @@ public static class BackboneValidation
             recipe = RecipeOf(segmentationCard);
             segmentationSession = OnnxRuntimeSessions.Open(File.ReadAllBytes(Path.Combine(segmentation, segmentationCard.File)), options.Threads);
             segmenter = new SlidingWindowSegmenter(segmentationSession, recipe.InferencePatchSize, recipe.InferenceOverlap,
-                segmentationCard.Inputs[0].Name, recipe.Normalization.Apply(-1000f));
+                segmentationCard.Inputs[0].Name, recipe.Normalization.Apply(-1000f), recipe.Normalization.Apply(SlidingWindowSegmenter.BodyThresholdHu));
         }
         using var _ = segmentationSession;
         var trueMasksOnly = new FeatureValidation(densenet, card, null, null);

@@ -46,7 +46,8 @@ public class SegmentationBenchmark
         var card = ModelCard.Read(Path.Combine(directory, ModelCard.FileName));
         recipe = SegmentationRecipe.Paper with { SpacingMm = card.Preprocessing.SpacingMm[0], InferencePatchSize = card.Preprocessing.PatchSize };
         session = OnnxRuntimeSessions.Open(Path.Combine(directory, card.File), threads: 2);
-        segmenter = new SlidingWindowSegmenter(session, recipe.InferencePatchSize, recipe.InferenceOverlap, padValue: recipe.Normalization.Apply(-1000f));
+        segmenter = new SlidingWindowSegmenter(session, recipe.InferencePatchSize, recipe.InferenceOverlap, padValue: recipe.Normalization.Apply(-1000f),
+            foregroundAbove: recipe.Normalization.Apply(SlidingWindowSegmenter.BodyThresholdHu));
         var cohort = SyntheticCohort.Create("paper", 42);
         var index = cohort.CasesIn(CohortSplit.Test).First(c => c.Coverage.CoversL1AndL2).Index;
         fullCase = cohort.Render(index, RenderOptions.Full);

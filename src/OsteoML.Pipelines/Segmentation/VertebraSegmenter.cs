@@ -52,7 +52,8 @@ public sealed class VertebraSegmenter : IDisposable
         if (spacing.Distinct().Count() != 1) throw new InvalidDataException($"{modelDirectory}: anisotropic model spacing is not supported.");
         SpacingMm = spacing[0];
         var window = Options.WindowSize ?? card.Preprocessing.PatchSize;
-        _window = new SlidingWindowSegmenter(_session, window, Options.Overlap, card.Inputs[0].Name, Normalise(-1000f));
+        _window = new SlidingWindowSegmenter(_session, window, Options.Overlap, card.Inputs[0].Name, Normalise(-1000f),
+            foregroundAbove: Normalise(SlidingWindowSegmenter.BodyThresholdHu));
     }
 
     public ModelCard Card { get; }

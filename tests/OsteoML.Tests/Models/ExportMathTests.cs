@@ -74,6 +74,39 @@ public sealed class ExportMathTests
     }
 
     [TestMethod]
+    public void Foreground_crop_keeps_the_model_inside_the_box_and_background_outside()
+    {
+        var graph = new OnnxGraphBuilder("pointwise");
+        var input = graph.AddInput(VBNetLite.InputName, [null, 1, null, null, null]);
+        var logits = graph.Conv(input, new ConvWeights(2, 1, 1, [1, -1], null));
+        graph.AddOutput(graph.Softmax(logits), VBNetLite.OutputName, [null, 2, null, null, null]);
+        using var session = OnnxRuntimeSessions.Open(graph.Build("test", "test").ToBytes(), threads: 1);
+
+        // 30×30×30 of "air" (−3) with one voxel of "body" (+1) at (15, 14, 13): box = that voxel ± 8, 17³ voxels.
+        int[] size = [30, 30, 30];
+        var volume = Enumerable.Repeat(-3f, 27000).ToArray();
+        volume[(15 * 30 + 14) * 30 + 13] = 1f;
+        var (start, extent) = SlidingWindowSegmenter.ForegroundBox(volume, size, threshold: 0f, margin: 8);
+        CollectionAssert.AreEqual(new[] { 7, 6, 5 }, start);
+        CollectionAssert.AreEqual(new[] { 17, 17, 17 }, extent);
+
+        var probabilities = new SlidingWindowSegmenter(session, [8, 8, 8], overlap: 0.5, foregroundAbove: 0f).Predict(volume, size, out var classes);
+
+        Assert.AreEqual(2, classes);
+        for (var z = 0; z < 30; z++)
+        for (var y = 0; y < 30; y++)
+        for (var x = 0; x < 30; x++)
+        {
+            var i = (z * 30 + y) * 30 + x;
+            var inside = z is >= 7 and < 24 && y is >= 6 and < 23 && x is >= 5 and < 22;
+            var expected = inside ? 1 / (1 + Math.Exp(-2 * volume[i])) : 1.0; // outside: background for certain
+            Assert.AreEqual(expected, probabilities[i], 1e-5, $"voxel {z},{y},{x}");
+            Assert.AreEqual(1, probabilities[i] + probabilities[27000 + i], 1e-5);
+        }
+        CollectionAssert.AreEqual(new[] { 0, 0, 0 }, SlidingWindowSegmenter.ForegroundBox(Enumerable.Repeat(-3f, 27000).ToArray(), size, 0f, 8).Size);
+    }
+
+    [TestMethod]
     public void Window_starts_cover_the_axis_evenly()
     {
         CollectionAssert.AreEqual(new[] { 0 }, SlidingWindowSegmenter.Starts(50, 64, 0.5));
