@@ -44,7 +44,7 @@ public static class ModelPackage
                 SizeMultiple = o.SizeMultiple,
                 Notes =
                 [
-                    $"Sliding window over the whole volume: windows of patchSize, overlap {recipe.InferenceOverlap}, Gaussian weighting (σ = window/8); volumes smaller than a window are padded with the normalised value of −1000 HU. Any window whose sizes are multiples of sizeMultiple works (fully convolutional); it was trained on {string.Join("×", recipe.PatchSize)} patches.",
+                    $"Sliding window over the body's box (voxels above {SlidingWindowSegmenter.BodyThresholdHu} HU, {SlidingWindowSegmenter.ForegroundMargin} voxels of margin; outside it every voxel is background): windows of patchSize, overlap {recipe.InferenceOverlap}, Gaussian weighting (σ = window/8); volumes smaller than a window are padded with the normalised value of −1000 HU. Any window whose sizes are multiples of sizeMultiple works (fully convolutional); it was trained on {string.Join("×", recipe.PatchSize)} patches.",
                     "Labels: argmax of the probabilities; resample probabilities (trilinear) back to the CT grid before the argmax for masks at native resolution.",
                     $"Receptive field {o.ReceptiveFieldVoxels} voxels = {o.ReceptiveFieldVoxels * recipe.SpacingMm:F0} mm per axis (theoretical).",
                 ],
@@ -54,12 +54,16 @@ public static class ModelPackage
             {
                 ["levelRule"] = JsonSerializer.SerializeToElement(new
                 {
-                    rule = "6-connected components of vertebral_body_trabecular are vertebral bodies, ordered head to feet; the lowest body with rib voxels within its craniocaudal extent and within ribSearchRadiusMm (in-plane) of its centroid is T12; the next two bodies down are L1 and L2.",
+                    rule = "6-connected components of vertebral_body_trabecular, a component at least splitMinHeightMm tall along the spine cut at a disc plane (a cross-section under splitValleyRatio of the bodies on both sides, parts at least splitMinPartHeightMm), are vertebral bodies, ordered head to feet; the lowest body with rib voxels within its craniocaudal extent and within ribSearchRadiusMm (in-plane) of its centroid is T12; the next two bodies down are L1 and L2.",
                     minBodyVolumeMm3 = levels.MinBodyVolumeMm3,
                     ribSearchRadiusMm = levels.RibSearchRadiusMm,
                     minRibVolumeMm3 = levels.MinRibVolumeMm3,
                     maxBodyStepMm = levels.MaxBodyStepMm,
-                    refuse = "no rib-bearing body (NoRibAnchor); L1 or L2 absent or touching the scan's craniocaudal edge (NotCovered); a centroid step above maxBodyStepMm between T12, L1 and L2 (Uncertain)",
+                    splitMinHeightMm = levels.SplitMinHeightMm,
+                    splitValleyRatio = levels.SplitValleyRatio,
+                    splitMinPartHeightMm = levels.SplitMinPartHeightMm,
+                    maxBodyHeightRatio = levels.MaxBodyHeightRatio,
+                    refuse = "no rib-bearing body (NoRibAnchor); L1 or L2 absent or touching the scan's craniocaudal edge (NotCovered); a centroid step above maxBodyStepMm between T12, L1 and L2, or T12, L1 or L2 taller than maxBodyHeightRatio times the scan's median body (Uncertain)",
                     implementation = "OsteoML.Inference.VertebraLevels",
                 }, ModelCard.Json),
             },
