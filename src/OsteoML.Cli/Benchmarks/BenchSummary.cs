@@ -67,7 +67,8 @@ public static class BenchSummary
         return met ? $"met, {Percent(margin)} {(atLeast ? "above" : "under")}" : $"**missed by {Percent(margin)}**";
     }
 
-    public static string Markdown(IReadOnlyList<BenchFragment> fragments, string header)
+    /// <summary>The tables; with <paramref name="measuredOnly"/> only the goals these fragments measured (osteoml bench's own output).</summary>
+    public static string Markdown(IReadOnlyList<BenchFragment> fragments, string header, bool measuredOnly = false)
     {
         var merged = new Dictionary<string, double[]>();
         foreach (var f in fragments.Where(f => f.Ok))
@@ -81,6 +82,7 @@ public static class BenchSummary
             var target = $"{(goal.AtLeast ? "≥" : "≤")} {Number(goal.Target)} {goal.Unit}";
             var failed = fragments.FirstOrDefault(f => f.Step == goal.Step && !f.Ok);
             var row = failed is null ? goal.Measure(values) : null;
+            if (measuredOnly && row is null) continue;
             md.AppendLine(row is { } r
                 ? $"| {goal.Name} | {target} | {Number(r.Value)} {goal.Unit} | {Verdict(r.Value, goal.Target, goal.AtLeast)} | {r.Detail} |"
                 : $"| {goal.Name} | {target} | – | {(failed is null ? "not measured (step not run)" : $"**step `{goal.Step}` failed**")} | {failed?.Error ?? ""} |");

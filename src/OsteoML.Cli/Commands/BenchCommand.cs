@@ -78,7 +78,7 @@ internal static class BenchCommand
             var step = modelDirectory is null ? "demo" : runDemo ? "cli" : "screen-batch";
             var fragment = new BenchFragment(step, failures.Count == 0, failures.Count == 0 ? null : string.Join("; ", failures), values, notes);
             File.WriteAllText(Path.Combine(work, "bench.json"), fragment.ToJson());
-            context.Out.Write(BenchSummary.Markdown([fragment], $"osteoml bench, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores"));
+            context.Out.Write(BenchSummary.Markdown([fragment], $"osteoml bench, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores", measuredOnly: true));
             foreach (var failure in failures) context.Error.WriteLine($"error: {failure}");
             return failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
         });

@@ -77,6 +77,11 @@ public sealed class BenchTests
         StringAssert.Contains(Row("tuning + calibration, 1219 cases"), "**step `autotune` failed** | tuning crashed |");
         StringAssert.Contains(Row("`demo` on a fresh folder"), "not measured (step not run)");
         StringAssert.Contains(Row("JPEG-lossless decode, one multi-frame file, one thread, vs dcmdjpeg"), "not measured");
+
+        // osteoml bench prints only what it measured.
+        var own = BenchSummary.Markdown([screen], "# own", measuredOnly: true);
+        StringAssert.Contains(own, "| `batch` throughput |");
+        Assert.IsFalse(own.Contains("dcmdjpeg", StringComparison.Ordinal) || own.Contains("`demo`", StringComparison.Ordinal), own);
     }
 
     [TestMethod]
