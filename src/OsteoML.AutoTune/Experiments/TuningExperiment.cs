@@ -135,7 +135,10 @@ public sealed class TuningExperiment(TuningOptions options)
                 ? $"every trial failed; the first: {failure}"
                 : $"no trial finished within the time budget of {Options.TimeBudget?.TotalSeconds:0.#} s; raise the budget.");
         }
-        var best = completed.MinBy(r => r.Loss)!;
+        // A NaN loss (a diverged trainer, an AUC undefined on a fold) compares below every number: only finite ones compete.
+        var best = completed.Where(r => double.IsFinite(r.Loss)).MinBy(r => r.Loss)
+            ?? throw new InvalidOperationException(
+                $"no trial gave a finite {Options.Metric.DisplayName()}: all {completed.Length} completed trial(s) scored NaN or infinity.");
         return new TuningResult(Options, families.First(f => f.Name == best.Family), best, records, cancellationToken.IsCancellationRequested);
     }
 

@@ -23,6 +23,15 @@ public static class TuningMetrics
 
     public static double ToLoss(this TuningMetric metric, double value) => metric.IsMaximised() ? 1 - value : value;
 
+    /// <summary>The metric as reports name it: MAE, RMSE, macro-AUC, log-loss.</summary>
+    public static string DisplayName(this TuningMetric metric) => metric switch
+    {
+        TuningMetric.MeanAbsoluteError => "MAE",
+        TuningMetric.RootMeanSquaredError => "RMSE",
+        TuningMetric.MacroAuc => "macro-AUC",
+        _ => "log-loss",
+    };
+
     /// <summary>Parses <c>mae</c>, <c>rmse</c>, <c>auc</c> (macro) or <c>logloss</c>.</summary>
     public static TuningMetric Parse(string name) => name.Trim().ToLowerInvariant() switch
     {
@@ -54,6 +63,8 @@ public static class TuningMetrics
                 return Metrics.Classification(truth, scores, classNames: FeatureTable.ClassNames).MeanAuc ?? double.NaN;
             }
             default:
+                // ML.NET's evaluator skips rows whose scores are NaN: a diverged model would score a perfect 0.
+                if (scored.GetColumn<float[]>("Score").Any(s => !s.All(float.IsFinite))) return double.NaN;
                 return ml.MulticlassClassification.Evaluate(scored, labelColumnName: "Class").LogLoss;
         }
     }
