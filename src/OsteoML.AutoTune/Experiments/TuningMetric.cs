@@ -44,9 +44,10 @@ public static class TuningMetrics
 
     /// <summary>
     /// The metric of a scored held-out fold (ML.NET's <c>Score</c> column). MAE, RMSE and macro-AUC come from
-    /// OsteoML.Evaluation (the numbers the reports print); log-loss from ML.NET's multiclass evaluator.
+    /// OsteoML.Evaluation (the numbers the reports print); log-loss from ML.NET's multiclass evaluator. Null when the
+    /// fold cannot define it (macro-AUC of a fold holding one class); NaN when the model's scores are not numbers.
     /// </summary>
-    internal static double Compute(this TuningMetric metric, MLContext ml, IDataView scored, FeatureTable table, IReadOnlyList<int> rows)
+    internal static double? Compute(this TuningMetric metric, MLContext ml, IDataView scored, FeatureTable table, IReadOnlyList<int> rows)
     {
         switch (metric)
         {
@@ -60,7 +61,7 @@ public static class TuningMetrics
             {
                 var scores = scored.GetColumn<float[]>("Score").Select(s => (IReadOnlyList<double>)s.Select(v => (double)v).ToArray()).ToArray();
                 var truth = rows.Select(r => table.ClassIndex![r]).ToArray();
-                return Metrics.Classification(truth, scores, classNames: FeatureTable.ClassNames).MeanAuc ?? double.NaN;
+                return Metrics.Classification(truth, scores, classNames: FeatureTable.ClassNames).MeanAuc;
             }
             default:
                 // ML.NET's evaluator skips rows whose scores are NaN: a diverged model would score a perfect 0.

@@ -199,6 +199,23 @@ public sealed class ExperimentTests
         Assert.AreEqual("no trial gave a finite log-loss: all 2 completed trial(s) scored NaN or infinity.", ex.Message);
     }
 
+    [TestMethod]
+    public void AFoldOnWhichMacroAucIsUndefinedIsLeftOutOfTheMeanNotPoisoningIt()
+    {
+        // Relabel the held-out rows of fold 0 (the experiment's own patient-grouped split) as all "normal": no class
+        // has both positives and negatives there, so its macro-AUC is undefined; folds 1 and 2 still define it.
+        var options = Quick(TuningMetric.MacroAuc, TunerKind.Random, trials: 2) with { Families = [TrainerCatalog.Multiclass[2]] };
+        var fold = GroupKFold.Assign(Table.Group, options.Folds, options.Seed);
+        var classes = Table.ClassIndex!.Select((c, i) => fold[i] == 0 ? 0 : c).ToArray();
+        Assert.IsTrue(Enumerable.Range(1, 2).All(f => classes.Where((_, i) => fold[i] == f).Distinct().Count() == 3));
+        var table = new FeatureTable(Table.Features, Table.Bmd, classes, Table.Group, Table.Site);
+
+        var result = new TuningExperiment(options).Run(table);
+        Assert.IsTrue(result.Trials.All(t => t.Status == TrialStatus.Completed && double.IsFinite(t.Metric)),
+            string.Join("; ", result.Trials.Select(t => $"{t.Metric} {t.Error}")));
+        Assert.IsGreaterThan(0.7, result.Best.Metric, "macro-AUC over the two defined folds, well above chance (0.5)");
+    }
+
     private sealed class Collect(List<TrialRecord> into) : IProgress<TrialRecord>
     {
         public void Report(TrialRecord value) => into.Add(value);
