@@ -96,9 +96,10 @@ public sealed class FeatureExtractor(MLContext ml, ITransformer featurizer, stri
             cursor.GetGetter<T>(column)(ref value);
             return value;
         }
-        float[] Vector(string name)
+        float[] Vector(string name, bool first = false)
         {
-            if (schema.GetColumnOrNull(name) is not { } column) return [];
+            // The heads normalise Features in place: the chain's visible Features is theirs, its first is the heads' input.
+            if ((first ? schema.FirstOrDefault(c => c.Name == name) : schema.GetColumnOrNull(name)) is not { } column) return [];
             VBuffer<float> buffer = default;
             cursor.GetGetter<VBuffer<float>>(column)(ref buffer);
             return buffer.DenseValues().ToArray();
@@ -118,7 +119,7 @@ public sealed class FeatureExtractor(MLContext ml, ITransformer featurizer, stri
             TiltDegrees = Get("TiltDegrees", 0f),
             MetalCm3 = Get("MetalCm3", 0f),
             SegmentationKey = Get<ReadOnlyMemory<char>>("SegmentationKey", default).ToString(),
-            Features = Vector("Features"),
+            Features = Vector(Heads.ScreeningHeads.Features, first: true),
             PredictedBmd = Get(Heads.ScreeningHeads.PredictedBmd, float.NaN),
             ClassProbabilities = Vector(Heads.ScreeningHeads.ClassProbabilities),
         };
