@@ -103,8 +103,9 @@ public sealed class BundleHeads
                 [new HeadTrial(1, fixedTrainer.Family.Name, fixedTrainer.Parameters, null, double.NaN, 0, "fixed")]);
         }
         var trials = ReadTrials(log, task);
-        // The tuner's own rule (TuningExperiment): the completed trial of least loss, the first on ties.
-        var best = trials.Where(t => t.Status == "completed").MinBy(t => t.Loss) ?? throw new InvalidDataException($"{log}: no completed trial.");
+        // The tuner's own rule (TuningExperiment): the completed trial of least finite loss, the first on ties.
+        var best = trials.Where(t => t.Status == "completed" && double.IsFinite(t.Loss)).MinBy(t => t.Loss)
+            ?? throw new InvalidDataException($"{log}: no completed trial with a finite loss.");
         var family = TrainerCatalog.Select(task, [best.Family])[0];
         return (new HeadTrainer(family, best.Parameters, $"tuned: trial {best.Trial} of {trials.Count}"), trials);
     }

@@ -11,12 +11,13 @@ using OsteoML.Tests.AutoTune;
 namespace OsteoML.Bench.AutoTune;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/OsteoML.Bench -- autotune [--budget-bmd S] [--budget-class S] [--features N] [--draws N]</c>
+/// <c>dotnet run -c Release --project bench/OsteoML.Bench -- autotune [--budget-bmd S] [--budget-class S] [--features N] [--draws N] [--timing-only] [--json FILE]</c>
 /// <para>The issue's speed target — tuning both heads and calibrating 4 sites on the features of 1219 cases,
 /// ≤ 3 min on 2 cores — timed stage by stage, then the provisional evidence: the tuner's best CV loss against a
 /// fixed default trainer at equal wall time, and each independent site's MAE/AUC without calibration and with
 /// k = 10, 20, 40. The data is the site-drift TEST FIXTURE (tests/OsteoML.Tests/AutoTune/SiteDriftFixture.cs),
-/// not the synthetic cohort: the paper-preset evidence needs the pipeline's features.</para>
+/// not the synthetic cohort: the paper-preset evidence needs the pipeline's features. <c>--timing-only</c> stops after the
+/// timed stages (what <c>bench/run</c> needs).</para>
 /// </summary>
 public static class TuneAndCalibrateRunner
 {
@@ -79,6 +80,12 @@ public static class TuneAndCalibrateRunner
         Console.WriteLine($"| predict + calibrate 4 sites (k = 20, 200 bootstrap replicates) | {calibrateSeconds:F1} | {string.Join("; ", profiles.Select(p => $"{p.SiteKey} {p.Correction.Method}"))} |");
         Console.WriteLine($"| **total** | **{totalSeconds:F1}** | target ≤ 180 |");
         Console.WriteLine($"trials per family: BMD {Families(bmdRun)}; class {Families(classRun)}");
+        BenchRun.WriteFragment(args, "autotune", new()
+        {
+            ["tuneCalibrateSeconds"] = [totalSeconds], ["tuneBmdSeconds"] = [bmdSeconds], ["tuneClassSeconds"] = [classSeconds],
+            ["refitSeconds"] = [refitSeconds], ["calibrateSeconds"] = [calibrateSeconds], ["cases"] = [cases.Count],
+        }, $"site-drift fixture, {cases.Count} cases, {6 + deepFeatures} features; budgets {budgetBmd:0} s + {budgetClass:0} s; BMD {Completed(bmdRun)} trials, class {Completed(classRun)}");
+        if (BenchRun.Flag(args, "--timing-only")) return;
 
         // Evidence 1: tuned vs a fixed default trainer (FastTree with ML.NET defaults) on the same folds.
         stage.Restart();

@@ -9,15 +9,21 @@ namespace OsteoML.Bench.Dicom;
 /// The benchmark inputs, generated once into <c>$OSTEOML_BENCH_DICOM</c> (default: a folder under /tmp): a
 /// 512×512×300 CT series written by our writer (explicit VR little endian, 16-bit signed), the same series
 /// JPEG-lossless (SV1) by dcmtk's dcmcjpeg, one 300-frame JPEG-lossless file of the same pixels, and 10,000 small
-/// CT files for the header scan.
+/// CT files for the header scan. <see cref="UseQuickSizes"/> shrinks all three for a smoke run (another folder).
 /// </summary>
 public static class DicomBenchmarkData
 {
-    public const int Size = 512, Slices = 300, ScanFiles = 10_000;
+    public static int Size { get; private set; } = 512;
+    public static int Slices { get; private set; } = 300;
+    public static int ScanFiles { get; private set; } = 10_000;
+    private static string suffix = "";
 
-    public static string Root => Environment.GetEnvironmentVariable("OSTEOML_BENCH_DICOM") is { Length: > 0 } dir
+    /// <summary>128×128×40 and 500 scan files, in the root's <c>-quick</c> sibling.</summary>
+    public static void UseQuickSizes() => (Size, Slices, ScanFiles, suffix) = (128, 40, 500, "-quick");
+
+    public static string Root => (Environment.GetEnvironmentVariable("OSTEOML_BENCH_DICOM") is { Length: > 0 } dir
         ? dir
-        : Path.Combine(Path.GetTempPath(), "osteoml-bench-dicom");
+        : Path.Combine(Path.GetTempPath(), "osteoml-bench-dicom")) + suffix;
 
     public static string Native => Path.Combine(Root, "native");
     public static string Jpeg => Path.Combine(Root, "jpeg");

@@ -60,8 +60,7 @@ public static class PaperEvidenceRunner
         if (masks == "reference")
         {
             var segmentation = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(pipeline)!, definition.Models.Segmentation.Path));
-            SeedReferenceMasks(cohort, cache, ModelCard.Read(Path.Combine(segmentation, ModelCard.FileName)).Sha256,
-                ModelCard.Read(Path.Combine(segmentation, ModelCard.FileName)).Preprocessing.SpacingMm[0]);
+            ReferenceSegmentation.SeedCohort(cohort, cache, segmentation, Environment.ProcessorCount);
             Say($"reference masks stored in {clock.Elapsed.TotalSeconds:F0} s");
         }
 
@@ -188,22 +187,4 @@ public static class PaperEvidenceRunner
         }
         return result;
     }
-
-    private static void SeedReferenceMasks(string cohort, string cache, string sha, double spacing)
-    {
-        var store = new SegmentationStore(Path.Combine(cache, PipelineRuntime.SegmentationFolder));
-        var rows = CohortManifest.Read(Path.Combine(cohort, "manifest.csv"));
-        var labelPaths = DataFrame.LoadCsv(Path.Combine(cohort, "manifest.csv"));
-        var labelOf = Enumerable.Range(0, (int)labelPaths.Rows.Count).ToDictionary(i => labelPaths["series_uid"][i]!.ToString()!, i => labelPaths["label_path"][i]!.ToString()!);
-        Parallel.ForEach(rows, row =>
-        {
-            var key = SegmentationStore.Key(row.SeriesUid, sha);
-            if (store.Contains(key)) return;
-            var labels = NiftiFile.Read(Path.Combine(cohort, labelOf[row.SeriesUid])).Stored<byte>();
-            store.Put(key, ReferenceSegmentation.FromLabels(labels, Level, row.SeriesUid, sha, spacing));
-        });
-    }
-
-    private static string? Level(byte label) =>
-        SyntheticLabels.Legend.TryGetValue(label, out var name) && name.EndsWith("_trabecular", StringComparison.Ordinal) ? name[..^"_trabecular".Length] : null;
 }

@@ -15,12 +15,11 @@ using OsteoML.Synthesis.Rendering;
 namespace OsteoML.Bench.Pipelines;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/OsteoML.Bench -- pipelines screen --model BUNDLE --cli path/to/osteoml.dll
-/// [--cases 6] [--jobs 2] --out DIR</c>
+/// <c>dotnet run -c Release --project bench/OsteoML.Bench -- pipelines screen --model BUNDLE [--cases 6] --out DIR [--json FILE]</c>
 /// <para>Issue 6's speed targets on <c>full</c> cases (512×512, the scanner's own slices) of the paper preset's test
-/// split: the stage breakdown of one study in-process (read, resample, sliding window + level count, measure, crop,
-/// DenseNet); <c>osteoml screen</c> on it as a new process, wall time and peak RSS from GNU time (goal ≤ 10 s,
-/// ≤ 2.5 GB); and <c>osteoml batch --jobs N</c> over all the cases, in studies per hour (goal ≥ 500).</para>
+/// split: renders the cases into <c>DIR/cases</c> (once) and times the stages of one study in-process (read, resample,
+/// sliding window + level count, measure, crop, DenseNet). <c>osteoml bench --model BUNDLE --studies DIR/cases</c> then
+/// times <c>screen</c> and <c>batch</c> on them as new processes with peak RSS; <c>bench/run</c> runs both.</para>
 /// </summary>
 public static class ScreenBenchmarkRunner
 {
@@ -29,9 +28,7 @@ public static class ScreenBenchmarkRunner
         string Arg(string name, string? fallback = null) =>
             args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback ?? throw new ArgumentException($"{name} is required");
         var bundle = ModelBundle.Load(Path.GetFullPath(Arg("--model")));
-        var cli = Path.GetFullPath(Arg("--cli"));
         var count = int.Parse(Arg("--cases", "6"), CultureInfo.InvariantCulture);
-        var jobs = int.Parse(Arg("--jobs", "2"), CultureInfo.InvariantCulture);
         var output = Path.GetFullPath(Arg("--out"));
         var casesDirectory = Path.Combine(output, "cases");
         Console.WriteLine($"# Screening benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}; bundle {bundle.Manifest.Name} ({bundle.Definition.Name})");
@@ -85,23 +82,10 @@ public static class ScreenBenchmarkRunner
                           $"\n| crop (resample + cut) | {crop:F2} |\n| DenseNet (ONNX Runtime) | {densenet:F2} |");
         Console.WriteLine($"level count: {segmentation.Status} ({segmentation.Reason}); measured on {(segmentation == reference ? "the true masks" : "the network's masks")}: {measurement.Measurable}");
 
-        var (screenWall, screenRss, screenExit) = Timed(cli, ["screen", "--model", bundle.Directory, first, "--json"]);
-        Console.WriteLine($"osteoml screen (new process): {screenWall:F1} s wall, peak RSS {screenRss / 1024.0:F0} MB, exit {screenExit}");
-        var batchOut = Path.Combine(output, $"batch-{DateTime.UtcNow:HHmmss}");
-        var (batchWall, batchRss, batchExit) = Timed(cli, ["batch", "--model", bundle.Directory, casesDirectory, "--out", batchOut, "--jobs", jobs.ToString(CultureInfo.InvariantCulture)]);
-        Console.WriteLine($"osteoml batch --jobs {jobs}: {specs.Count} studies in {batchWall:F1} s = {specs.Count * 3600 / batchWall:F0} studies/hour, peak RSS {batchRss / 1024.0:F0} MB, exit {batchExit}");
-    }
-
-    /// <summary>Runs the CLI under GNU time: wall seconds, peak RSS in KiB, exit code.</summary>
-    private static (double Wall, long RssKb, int Exit) Timed(string cli, string[] arguments)
-    {
-        var start = new ProcessStartInfo("/usr/bin/time") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "-f", "TIME %e %M", "dotnet", cli }.Concat(arguments)) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        var line = error.Split('\n').Last(l => l.StartsWith("TIME ", StringComparison.Ordinal)).Split(' ');
-        return (double.Parse(line[1], CultureInfo.InvariantCulture), long.Parse(line[2], CultureInfo.InvariantCulture), process.ExitCode);
+        BenchRun.WriteFragment(args, "stages", new()
+        {
+            ["stageReadSeconds"] = [read], ["stageResampleSeconds"] = [resample], ["stageSegmentSeconds"] = [segment],
+            ["stageMeasureSeconds"] = [measure], ["stageCropSeconds"] = [crop], ["stageDenseNetSeconds"] = [densenet],
+        }, $"case {specs[0].CaseId}, {volume.Hu.Size} voxels; level count {segmentation.Status}; measured on {(segmentation == reference ? "the true masks" : "the network's masks")}");
     }
 }

@@ -43,11 +43,18 @@ public static class SiteCalibrator
             var loo = BmdCorrectionFit.LeaveOneOut(m, cases);
             return cases.Select((c, i) => c.QctBmd - loo[i]).ToArray();
         });
+        // A fit that overflows (extreme but finite inputs) has a NaN error, which would sort below every number:
+        // only finite errors compete. None's error is always finite (the inputs are).
         var mae = errors.ToDictionary(e => e.Key, e => e.Value.Average(Math.Abs));
+        foreach (var (method, value) in mae.Where(e => !double.IsFinite(e.Value)).ToArray())
+        {
+            warnings.Add($"{Name(method)}: leave-one-out error is not finite (check the cases' values): not considered");
+            mae.Remove(method);
+        }
         var best = mae.MinBy(e => e.Value).Key;
         var absolute = errors[best].Select(Math.Abs).ToArray();
         var standardError = StandardDeviation(absolute) / Math.Sqrt(k);
-        var chosen = candidates.First(m => mae[m] <= mae[best] + standardError);
+        var chosen = candidates.First(m => mae.TryGetValue(m, out var e) && e <= mae[best] + standardError);
         var fitted = BmdCorrectionFit.Fit(chosen, cases);
         if (fitted.SlopeCapped)
             warnings.Add($"fitted slope outside [{BmdCorrection.MinimumSlope}, {BmdCorrection.MaximumSlope}]: capped at {fitted.Correction.Slope:0.###}");

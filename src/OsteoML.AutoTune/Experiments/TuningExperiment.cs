@@ -101,8 +101,11 @@ public sealed class TuningExperiment(TuningOptions options)
             TrialRecord record;
             try
             {
-                var perFold = folds.Select((fold, f) => CrossValidateFold(families[family], proposal.Parameters, label, fold.Train, fold.Test, fold.Rows, table, f, budget.Token)).ToArray();
-                var mean = perFold.Average();
+                // A fold on which the metric is undefined (macro-AUC on a fold holding one class) says nothing about
+                // the trainer: the mean is over the folds where it is defined, NaN when it is defined on none.
+                var perFold = folds.Select((fold, f) => CrossValidateFold(families[family], proposal.Parameters, label, fold.Train, fold.Test, fold.Rows, table, f, budget.Token))
+                    .Where(v => v is not null).Select(v => v!.Value).ToArray();
+                var mean = perFold.Length > 0 ? perFold.Average() : double.NaN;
                 var sd = perFold.Length > 1 ? Math.Sqrt(perFold.Sum(v => (v - mean) * (v - mean)) / (perFold.Length - 1)) : 0;
                 record = new TrialRecord(trial, families[family].Name, proposal.Parameters, mean, sd, Options.Metric.ToLoss(mean),
                     (clock.Elapsed - started).TotalSeconds, TrialStatus.Completed);
@@ -135,11 +138,14 @@ public sealed class TuningExperiment(TuningOptions options)
                 ? $"every trial failed; the first: {failure}"
                 : $"no trial finished within the time budget of {Options.TimeBudget?.TotalSeconds:0.#} s; raise the budget.");
         }
-        var best = completed.MinBy(r => r.Loss)!;
+        // A NaN loss (a diverged trainer, an AUC undefined on a fold) compares below every number: only finite ones compete.
+        var best = completed.Where(r => double.IsFinite(r.Loss)).MinBy(r => r.Loss)
+            ?? throw new InvalidOperationException(
+                $"no trial gave a finite {Options.Metric.DisplayName()}: all {completed.Length} completed trial(s) scored NaN or infinity.");
         return new TuningResult(Options, families.First(f => f.Name == best.Family), best, records, cancellationToken.IsCancellationRequested);
     }
 
-    private double CrossValidateFold(TrainerFamily family, ParameterSet parameters, string label, IDataView train, IDataView test,
+    private double? CrossValidateFold(TrainerFamily family, ParameterSet parameters, string label, IDataView train, IDataView test,
         IReadOnlyList<int> rows, FeatureTable table, int fold, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();

@@ -23,6 +23,15 @@ public static class TuningMetrics
 
     public static double ToLoss(this TuningMetric metric, double value) => metric.IsMaximised() ? 1 - value : value;
 
+    /// <summary>The metric as reports name it: MAE, RMSE, macro-AUC, log-loss.</summary>
+    public static string DisplayName(this TuningMetric metric) => metric switch
+    {
+        TuningMetric.MeanAbsoluteError => "MAE",
+        TuningMetric.RootMeanSquaredError => "RMSE",
+        TuningMetric.MacroAuc => "macro-AUC",
+        _ => "log-loss",
+    };
+
     /// <summary>Parses <c>mae</c>, <c>rmse</c>, <c>auc</c> (macro) or <c>logloss</c>.</summary>
     public static TuningMetric Parse(string name) => name.Trim().ToLowerInvariant() switch
     {
@@ -35,9 +44,10 @@ public static class TuningMetrics
 
     /// <summary>
     /// The metric of a scored held-out fold (ML.NET's <c>Score</c> column). MAE, RMSE and macro-AUC come from
-    /// OsteoML.Evaluation (the numbers the reports print); log-loss from ML.NET's multiclass evaluator.
+    /// OsteoML.Evaluation (the numbers the reports print); log-loss from ML.NET's multiclass evaluator. Null when the
+    /// fold cannot define it (macro-AUC of a fold holding one class); NaN when the model's scores are not numbers.
     /// </summary>
-    internal static double Compute(this TuningMetric metric, MLContext ml, IDataView scored, FeatureTable table, IReadOnlyList<int> rows)
+    internal static double? Compute(this TuningMetric metric, MLContext ml, IDataView scored, FeatureTable table, IReadOnlyList<int> rows)
     {
         switch (metric)
         {
@@ -51,9 +61,11 @@ public static class TuningMetrics
             {
                 var scores = scored.GetColumn<float[]>("Score").Select(s => (IReadOnlyList<double>)s.Select(v => (double)v).ToArray()).ToArray();
                 var truth = rows.Select(r => table.ClassIndex![r]).ToArray();
-                return Metrics.Classification(truth, scores, classNames: FeatureTable.ClassNames).MeanAuc ?? double.NaN;
+                return Metrics.Classification(truth, scores, classNames: FeatureTable.ClassNames).MeanAuc;
             }
             default:
+                // ML.NET's evaluator skips rows whose scores are NaN: a diverged model would score a perfect 0.
+                if (scored.GetColumn<float[]>("Score").Any(s => !s.All(float.IsFinite))) return double.NaN;
                 return ml.MulticlassClassification.Evaluate(scored, labelColumnName: "Class").LogLoss;
         }
     }

@@ -112,7 +112,7 @@ public static class ModelBuilderExporter
     private static List<string> PreparationSteps(bool carriedBmdNormalization, bool ownNormalization)
     {
         const string normalize = "mlContext.Transforms.NormalizeMeanVariance(@\"Features\", @\"Features\")";
-        var steps = new List<string> { "mlContext.Transforms.ReplaceMissingValues(@\"Features\", @\"Features\")", normalize };
+        var steps = new List<string> { "mlContext.Transforms.ReplaceMissingValues(@\"Features\", @\"Features\", replacementMode: Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean)", normalize };
         if (carriedBmdNormalization) steps.Add(normalize + " /* the BMD head's own: the class head was fitted after it */");
         if (ownNormalization) steps.Add(normalize);
         return steps;

@@ -96,11 +96,14 @@ public sealed class FeatureExtractor(MLContext ml, ITransformer featurizer, stri
             cursor.GetGetter<T>(column)(ref value);
             return value;
         }
-        float[] Vector(string name)
+        float[] Vector(string name, bool first = false)
         {
-            if (schema.GetColumnOrNull(name) is not { } column) return [];
+            // The heads normalise Features in place: the chain's visible Features is theirs; the first numeric vector of
+            // that name (the concatenation, hidden behind it) is the heads' input.
+            var column = first ? FirstNumericVector(schema, name) : schema.GetColumnOrNull(name);
+            if (column is null) return [];
             VBuffer<float> buffer = default;
-            cursor.GetGetter<VBuffer<float>>(column)(ref buffer);
+            cursor.GetGetter<VBuffer<float>>(column.Value)(ref buffer);
             return buffer.DenseValues().ToArray();
         }
         return new StudyFeatures
@@ -118,10 +121,17 @@ public sealed class FeatureExtractor(MLContext ml, ITransformer featurizer, stri
             TiltDegrees = Get("TiltDegrees", 0f),
             MetalCm3 = Get("MetalCm3", 0f),
             SegmentationKey = Get<ReadOnlyMemory<char>>("SegmentationKey", default).ToString(),
-            Features = Vector("Features"),
+            Features = Vector(Heads.ScreeningHeads.Features, first: true),
             PredictedBmd = Get(Heads.ScreeningHeads.PredictedBmd, float.NaN),
             ClassProbabilities = Vector(Heads.ScreeningHeads.ClassProbabilities),
         };
+    }
+
+    private static DataViewSchema.Column? FirstNumericVector(DataViewSchema schema, string name)
+    {
+        for (var i = 0; i < schema.Count; i++)
+            if (schema[i].Name == name && schema[i].Type is VectorDataViewType { ItemType: NumberDataViewType }) return schema[i];
+        return null;
     }
 
     private StudyFeatures? FromCache(StudyRow study)

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
 using OsteoML.AutoTune.Experiments;
 using OsteoML.Pipelines.Features;
 
@@ -15,9 +16,12 @@ public static class ScreeningHeads
 {
     public const string Features = "Features", PredictedBmd = "PredictedBmd", ClassProbabilities = "ClassProbabilities";
 
-    /// <summary>The imputation and normalisation, fitted on the training rows.</summary>
+    /// <summary>
+    /// The imputation and normalisation, fitted on the training rows. A missing slot takes its training mean (saved
+    /// with the model): ML.NET's default, 0, reads as a 0 HU air or fat tissue, a wild outlier once normalised.
+    /// </summary>
     public static ITransformer FitPreparation(MLContext ml, IDataView train) =>
-        ml.Transforms.ReplaceMissingValues(Features)
+        ml.Transforms.ReplaceMissingValues(Features, replacementMode: MissingValueReplacingEstimator.ReplacementMode.Mean)
             .Append(ml.Transforms.NormalizeMeanVariance(Features))
             .Fit(train);
 

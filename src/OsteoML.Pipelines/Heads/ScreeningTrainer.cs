@@ -81,8 +81,9 @@ public static class ScreeningTrainer
         {
             var statuses = rows.Where(r => r.Study.Split == "train").GroupBy(r => r.Error is not null ? "failed" : r.LevelStatus)
                 .Select(g => $"{g.Key} {g.Count()}");
+            var firstError = rows.FirstOrDefault(r => r.Study.Split == "train" && r.Error is not null);
             throw new InvalidOperationException($"only {train.Count} training studies have L1 and L2 identified (level count: {string.Join(", ", statuses)}); " +
-                $"check the segmentation model {segmentation}.");
+                (firstError is null ? $"check the segmentation model {segmentation}." : $"first failure, {firstError.Study.StudyId}: {firstError.Error}"));
         }
         var huLine = HuLine.Fit(train.Select(r => (double)r.L1L2MeanHu).ToList(), train.Select(r => (double)r.Study.Bmd).ToList());
 

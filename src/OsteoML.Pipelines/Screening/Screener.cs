@@ -22,8 +22,9 @@ public sealed class Screener : IDisposable
         Bundle = bundle;
         Runtime = bundle.CreateRuntime(cacheDirectory, device, threads);
         _model = bundle.LoadModel(_ml, Runtime);
-        // Cached features are per model: the bundle's model.zip hash is their identity.
-        _extractor = new FeatureExtractor(_ml, _model, bundle.ModelSha256, cacheDirectory);
+        // Cached features are per model: the bundle's model.zip hash is their identity ("raw": caches written before
+        // Features were read before the heads' normalisation must not be reused).
+        _extractor = new FeatureExtractor(_ml, _model, $"{bundle.ModelSha256}|raw", cacheDirectory);
     }
 
     public ModelBundle Bundle { get; }

@@ -1,6 +1,9 @@
 using OsteoML.Imaging;
+using OsteoML.Imaging.Nifti;
 using OsteoML.Inference;
+using OsteoML.Pipelines.Studies;
 using OsteoML.Pipelines.Volumes;
+using OsteoML.Synthesis;
 
 namespace OsteoML.Pipelines.Segmentation;
 
@@ -12,6 +15,38 @@ namespace OsteoML.Pipelines.Segmentation;
 /// </summary>
 public static class ReferenceSegmentation
 {
+    /// <summary>
+    /// Puts every case of a synthetic cohort (its manifest's <c>label_path</c> label maps) in the segmentation store
+    /// under <paramref name="cacheDirectory"/> as its true trabecular masks, keyed for the segmentation model in
+    /// <paramref name="segmentationModelDirectory"/>: a pipeline run with that cache then measures on perfect masks
+    /// instead of the network's. Series already in the store are kept. Returns how many were added.
+    /// </summary>
+    public static int SeedCohort(string cohortDirectory, string cacheDirectory, string segmentationModelDirectory, int jobs = 1)
+    {
+        var card = ModelCard.Read(Path.Combine(segmentationModelDirectory, ModelCard.FileName));
+        var manifest = Path.Combine(cohortDirectory, "manifest.csv");
+        var rows = CohortManifest.Read(manifest);
+        if (rows.FirstOrDefault(r => r.LabelPath.Length == 0) is { } bare)
+            throw new InvalidDataException($"{manifest}: row {bare.Line}, column label_path: empty (reference masks need the cohort's label maps).");
+        var store = new SegmentationStore(Path.Combine(cacheDirectory, PipelineRuntime.SegmentationFolder));
+        var added = 0;
+        Parallel.ForEach(rows, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, row =>
+        {
+            var key = SegmentationStore.Key(row.SeriesUid, card.Sha256);
+            if (store.Contains(key)) return;
+            var labels = NiftiFile.Read(Path.Combine(cohortDirectory, row.LabelPath)).Stored<byte>();
+            store.Put(key, FromLabels(labels, SyntheticLevel, row.SeriesUid, card.Sha256, card.Preprocessing.SpacingMm[0]));
+            Interlocked.Increment(ref added);
+        });
+        return added;
+    }
+
+    /// <summary>The level of a synthetic cohort's trabecular label ("L1_trabecular" → "L1"), or null for any other label.</summary>
+    public static string? SyntheticLevel(byte label) =>
+        SyntheticLabels.Legend.TryGetValue(label, out var name) && name.EndsWith(TrabecularSuffix, StringComparison.Ordinal) ? name[..^TrabecularSuffix.Length] : null;
+
+    private const string TrabecularSuffix = "_trabecular";
+
     /// <param name="levelOf">The vertebral level whose trabecular bone a label value is (e.g. "L1"), or null.</param>
     public static VertebraSegmentation FromLabels(Volume<byte> labels, Func<byte, string?> levelOf, string seriesInstanceUid, string modelSha256, double modelSpacingMm)
     {

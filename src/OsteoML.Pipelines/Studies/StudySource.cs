@@ -117,9 +117,9 @@ public static class StudySource
     }
 }
 
-/// <summary>One manifest row: the columns the pipeline reads.</summary>
+/// <summary>One manifest row: the columns the pipeline reads (<see cref="LabelPath"/>: a synthetic cohort's label map, else empty).</summary>
 public sealed record ManifestRow(int Line, string CaseId, string PatientId, string StudyUid, string SeriesUid, string SeriesDir,
-    string Split, string Site, string Scanner, float BmdQct, string Class)
+    string Split, string Site, string Scanner, float BmdQct, string Class, string LabelPath = "")
 {
     public StudyRow ToStudy(string cohortDirectory) => new()
     {
@@ -166,7 +166,7 @@ public static class CohortManifest
             if (className.Length > 0 && !Evaluation.AcrClasses.Names.Contains(className))
                 throw new InvalidDataException($"{path}: row {line}, column class: unknown class '{className}' (expected normal, osteopenia or osteoporosis).");
             rows.Add(new ManifestRow(line, id, Text(Column("patient_id")), Text(Column("study_uid")), Text(Column("series_uid")), Text(seriesDir),
-                Text(Column("split")), Text(Column("site")), Text(Column("scanner")), bmd, className));
+                Text(Column("split")), Text(Column("site")), Text(Column("scanner")), bmd, className, Text(Column("label_path"))));
         }
         return rows;
     }

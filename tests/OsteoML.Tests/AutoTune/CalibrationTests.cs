@@ -228,6 +228,20 @@ public sealed class CalibrationTests
     }
 
     [TestMethod]
+    public void AMethodWhoseLeaveOneOutErrorIsNaNIsNotChosen()
+    {
+        // One case's air HU is finite but absurd (1e200): its tissue term squares to ∞ and the tissue fits give NaN.
+        // NaN sorts below every number, so a MinBy over the errors would pick the broken fit.
+        var cases = Cases(20, q => q - 12, noise: 3, seed: 1, tissues: true);
+        cases[4] = cases[4] with { Tissues = [1e200, -100, 50, 40] };
+        var profile = SiteCalibrator.Calibrate("site-X", cases, Model);
+        Assert.AreEqual(CalibrationMethod.Offset, profile.Correction.Method, profile.CrossValidation.ToString());
+        Assert.AreEqual(12, profile.Correction.OffsetAtCentre, 2.0);
+        Assert.IsTrue(profile.CrossValidation.MaeByMethod.Values.All(double.IsFinite));
+        Assert.IsTrue(profile.Warnings.Any(w => w.StartsWith("shrinkageWithTissues: leave-one-out error is not finite")), string.Join("\n", profile.Warnings));
+    }
+
+    [TestMethod]
     public void LearningCurveImprovesWithKOnADriftedSiteAndIsReproducible()
     {
         var site = SiteDriftFixture.Generate(700, 0, seed: 9).Where(c => c.Site == "site-D").ToArray();

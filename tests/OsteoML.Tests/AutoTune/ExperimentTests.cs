@@ -171,6 +171,51 @@ public sealed class ExperimentTests
         Assert.AreEqual(600, picks.Count(p => p == 0), 40);
     }
 
+    /// <summary>A trainer that "diverged": it trains, but every class score it gives is NaN.</summary>
+    private static readonly TrainerFamily Diverged = new("Diverged", HeadTask.ClassMulticlass, TrainerCatalog.Multiclass[2].Space,
+        (ml, p, label, features) => TrainerCatalog.Multiclass[2].Build(ml, p, label, features)
+            .Append(ml.Transforms.CustomMapping<ScoreRow, ScoreRow>((_, output) => output.Score = [float.NaN, float.NaN, float.NaN], contractName: null)));
+
+    private sealed class ScoreRow
+    {
+        [VectorType(3)]
+        public float[] Score { get; set; } = [];
+    }
+
+    [TestMethod]
+    public void ATrialWhoseLossIsNaNNeverWinsAndAllNaNFailsNamingTheMetric()
+    {
+        var lbfgs = TrainerCatalog.Multiclass[2];
+        var options = Quick(TuningMetric.LogLoss, TunerKind.Random, trials: 6) with { Families = [Diverged, lbfgs] };
+        var result = new TuningExperiment(options).Run(Table);
+        Assert.IsTrue(result.Trials.Any(t => t.Family == "Diverged" && t.Status == TrialStatus.Completed && double.IsNaN(t.Loss)),
+            "the diverged family must have completed with a NaN loss for this test to mean anything");
+        Assert.AreEqual("LbfgsMaximumEntropy", result.Best.Family);
+        var finite = result.Trials.Where(t => double.IsFinite(t.Loss)).Select(t => t.Loss).ToArray();
+        Assert.AreEqual(finite.Min(), result.Best.Loss);
+
+        var onlyNaN = Quick(TuningMetric.LogLoss, TunerKind.Random, trials: 2) with { Families = [Diverged] };
+        var ex = Assert.ThrowsExactly<InvalidOperationException>(() => new TuningExperiment(onlyNaN).Run(Table));
+        Assert.AreEqual("no trial gave a finite log-loss: all 2 completed trial(s) scored NaN or infinity.", ex.Message);
+    }
+
+    [TestMethod]
+    public void AFoldOnWhichMacroAucIsUndefinedIsLeftOutOfTheMeanNotPoisoningIt()
+    {
+        // Relabel the held-out rows of fold 0 (the experiment's own patient-grouped split) as all "normal": no class
+        // has both positives and negatives there, so its macro-AUC is undefined; folds 1 and 2 still define it.
+        var options = Quick(TuningMetric.MacroAuc, TunerKind.Random, trials: 2) with { Families = [TrainerCatalog.Multiclass[2]] };
+        var fold = GroupKFold.Assign(Table.Group, options.Folds, options.Seed);
+        var classes = Table.ClassIndex!.Select((c, i) => fold[i] == 0 ? 0 : c).ToArray();
+        Assert.IsTrue(Enumerable.Range(1, 2).All(f => classes.Where((_, i) => fold[i] == f).Distinct().Count() == 3));
+        var table = new FeatureTable(Table.Features, Table.Bmd, classes, Table.Group, Table.Site);
+
+        var result = new TuningExperiment(options).Run(table);
+        Assert.IsTrue(result.Trials.All(t => t.Status == TrialStatus.Completed && double.IsFinite(t.Metric)),
+            string.Join("; ", result.Trials.Select(t => $"{t.Metric} {t.Error}")));
+        Assert.IsGreaterThan(0.7, result.Best.Metric, "macro-AUC over the two defined folds, well above chance (0.5)");
+    }
+
     private sealed class Collect(List<TrialRecord> into) : IProgress<TrialRecord>
     {
         public void Report(TrialRecord value) => into.Add(value);

@@ -93,7 +93,7 @@ public sealed class ExportCommandTests
                 if (trials[i].Metric is { } metric) Assert.AreEqual(metric, history[i].GetProperty("Score").GetDouble(), 1e-9);
                 Assert.AreEqual(trials[i].Seconds, history[i].GetProperty("RuntimeInSeconds").GetDouble(), 1e-3);
             }
-            var best = trials.Where(t => t.Status == "completed").MinBy(t => t.Loss)!;
+            var best = trials.Where(t => t.Status == "completed" && double.IsFinite(t.Loss)).MinBy(t => t.Loss)!;
             StringAssert.Contains(run.Out, $"{best.Family} ({best.Parameters}), tuned: trial {best.Trial}");
             var training = File.ReadAllText(Path.Combine(output, model + ".training.cs"));
             var code = TrainerCode.All.Single(c => c.Family == best.Family && c.Task == task);

@@ -1,7 +1,6 @@
 using OsteoML.AutoTune.Tuners;
 using OsteoML.Export;
 using OsteoML.Inference;
-using OsteoML.Imaging.Nifti;
 using OsteoML.Pipelines;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Definitions;
@@ -15,7 +14,6 @@ using OsteoML.Synthesis.Cohort;
 using OsteoML.Synthesis.Output;
 using OsteoML.Synthesis.Physics;
 using OsteoML.Synthesis.Rendering;
-using OsteoML.Tests.Pipelines;
 using OsteoML.Tests.Support;
 
 namespace OsteoML.Tests.Export;
@@ -78,7 +76,7 @@ internal sealed class ExportTestData
         var written = CohortWriter.Write(SyntheticCohort.Create(preset, 11), data.Cohort, RenderOptions.Reduced);
         if (written.Failures.Count > 0) throw new InvalidOperationException(written.Failures[0].Reason);
         var segmentation = Path.Combine(TestPaths.RepoRoot, "models", "vbnet-lite");
-        SeedTrueMasks(data.Cohort, data.Cache, ModelCard.Read(Path.Combine(segmentation, ModelCard.FileName)));
+        ReferenceSegmentation.SeedCohort(data.Cohort, data.Cache, segmentation);
 
         var definition = Path.Combine(TestPaths.RepoRoot, "pipelines", "qct-screening.json");
         var studies = StudySource.FromManifest(Path.Combine(data.Cohort, "manifest.csv"), data.Cohort);
@@ -99,20 +97,5 @@ internal sealed class ExportTestData
             .Select(f => f with { PredictedBmd = predicted[f.Study.SeriesInstanceUid].PredictedBmd, ClassProbabilities = predicted[f.Study.SeriesInstanceUid].ClassProbabilities })
             .ToList();
         return data;
-    }
-
-    /// <summary>Each case's true trabecular masks in the store, keyed for the shipped VB-Net.</summary>
-    private static void SeedTrueMasks(string cohort, string cache, ModelCard card)
-    {
-        var store = new SegmentationStore(Path.Combine(cache, PipelineRuntime.SegmentationFolder));
-        var lines = File.ReadAllLines(Path.Combine(cohort, "manifest.csv")).Select(l => l.Split(',')).ToList();
-        int Column(string name) => Array.IndexOf(lines[0], name);
-        foreach (var row in lines.Skip(1))
-        {
-            var series = row[Column("series_uid")];
-            var labels = NiftiFile.Read(Path.Combine(cohort, row[Column("label_path")])).Stored<byte>();
-            store.Put(SegmentationStore.Key(series, card.Sha256),
-                ReferenceSegmentation.FromLabels(labels, PipelineTestData.TrueLevel, series, card.Sha256, card.Preprocessing.SpacingMm[0]));
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using OsteoML.Imaging.Nifti;
 using OsteoML.Inference;
 using OsteoML.Models.Cards;
 using OsteoML.Models.Networks;
@@ -57,7 +56,7 @@ internal sealed class PipelineTestData
         if (written.Failures.Count > 0) throw new InvalidOperationException(written.Failures[0].Reason);
         data.WriteStandInModels();
         data.WriteDefinitions();
-        data.SeedTrueSegmentations();
+        ReferenceSegmentation.SeedCohort(data.Cohort, data.Cache, data.SegmentationModel);
         return data;
     }
 
@@ -109,25 +108,6 @@ internal sealed class PipelineTestData
             File.WriteAllText(Path.Combine(Pipelines, name), text);
         }
     }
-
-    /// <summary>Puts every case's true L1/L2 (and other levels') trabecular masks in the store, keyed for the stand-in VB-Net.</summary>
-    private void SeedTrueSegmentations()
-    {
-        var sha = ModelCard.Read(Path.Combine(SegmentationModel, ModelCard.FileName)).Sha256;
-        var store = new SegmentationStore(Path.Combine(Cache, OsteoML.Pipelines.PipelineRuntime.SegmentationFolder));
-        var lines = ManifestLines;
-        var header = lines[0].ToList();
-        foreach (var row in lines.Skip(1))
-        {
-            var series = row[header.IndexOf("series_uid")];
-            var labels = NiftiFile.Read(Path.Combine(Cohort, row[header.IndexOf("label_path")])).Stored<byte>();
-            store.Put(SegmentationStore.Key(series, sha), ReferenceSegmentation.FromLabels(labels, TrueLevel, series, sha, 2));
-        }
-    }
-
-    /// <summary>The synthetic legend's trabecular labels ("L1_trabecular") as levels.</summary>
-    public static string? TrueLevel(byte label) =>
-        SyntheticLabels.Legend.TryGetValue(label, out var name) && name.EndsWith("_trabecular", StringComparison.Ordinal) ? name[..^"_trabecular".Length] : null;
 
     public string Column(string[] row, string column) => row[ManifestLines[0].ToList().IndexOf(column)];
 }

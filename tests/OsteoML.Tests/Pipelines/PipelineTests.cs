@@ -117,6 +117,23 @@ public sealed class PipelineTests
     }
 
     [TestMethod]
+    public void Screened_features_are_the_heads_raw_input_and_scoring_leaves_the_callers_arrays_alone()
+    {
+        // The reference: the features the heads were trained on (the featurizer alone, before any head's normaliser).
+        var trained = _qct.Features.Where(f => f.Study.Split == "test" && f.Error is null && f.Measurable).ToList();
+        Assert.IsNotEmpty(trained);
+        using var screener = new Screener(ModelBundle.Load(_qct.Bundle.Directory), _data.Cache);
+        foreach (var f in trained)
+        {
+            screener.Screen(f.Study, out var screened);
+            CollectionAssert.AreEqual(f.Features, screened.Features, f.Study.StudyId);
+        }
+        var before = trained.Select(f => f.Features.ToArray()).ToList();
+        _qct.Results(trained);
+        for (var i = 0; i < trained.Count; i++) CollectionAssert.AreEqual(before[i], trained[i].Features, "scoring must not normalise the caller's array");
+    }
+
+    [TestMethod]
     public void A_tampered_bundle_is_refused_with_the_file_named()
     {
         var copy = Path.Combine(TestPaths.NewTempDirectory(), "bundle");
