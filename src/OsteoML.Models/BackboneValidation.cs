@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using OsteoML.Inference;
+using OsteoML.Models.Cards;
 using OsteoML.Models.Data;
 using OsteoML.Models.Training;
 using OsteoML.Models.Validation;
@@ -87,7 +88,12 @@ public static class BackboneValidation
                 .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:0.####}"))));
         }
         if (options.UpdateCard)
-            (card with { Metrics = metrics }).Write(Path.Combine(options.ModelDirectory, ModelCard.FileName));
+            (card with
+            {
+                Metrics = metrics,
+                Preprocessing = card.Preprocessing with { Notes = ModelPackage.VBNetNotes(recipe, card.Architecture.ReceptiveFieldVoxels ?? 0) },
+                Postprocessing = ModelPackage.VBNetPostprocessing(),
+            }).Write(Path.Combine(options.ModelDirectory, ModelCard.FileName));
         return metrics;
     }
 

@@ -14,6 +14,7 @@ internal static class ModelsCommand
         command.Subcommands.Add(Train(context));
         command.Subcommands.Add(Verify(context));
         command.Subcommands.Add(Validate(context));
+        command.Subcommands.Add(Card(context));
         return command;
     }
 
@@ -92,6 +93,21 @@ internal static class ModelsCommand
                     context.Error.WriteLine($"error: {problem}");
             }
             return failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    private static Command Card(CliContext context)
+    {
+        var directory = new Argument<string>("DIR") { Description = "A model directory with card.json." };
+        var command = new Command("card", "Print the readable model card (Markdown, as in docs/model-cards/) rendered from card.json.") { directory };
+        command.SetAction(parseResult =>
+        {
+            var path = Path.Combine(parseResult.GetValue(directory)!, ModelCard.FileName);
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"{path}: no model card");
+            context.Out.Write(ModelCardMarkdown.Render(ModelCard.Read(path)));
+            return ExitCodes.Success;
         });
         return command;
     }

@@ -27,7 +27,6 @@ public static class ModelPackage
     {
         var o = recipe.Network;
         var patchVoxels = (double)recipe.InferencePatchSize.Aggregate(1L, (a, b) => a * b);
-        var levels = new VertebraLevelOptions();
         return new ModelCard
         {
             Name = VBNetName,
@@ -42,36 +41,46 @@ public static class ModelPackage
                 Hu = Window(recipe.Normalization),
                 PatchSize = recipe.InferencePatchSize,
                 SizeMultiple = o.SizeMultiple,
-                Notes =
-                [
-                    $"Sliding window over the body's box (voxels above {SlidingWindowSegmenter.BodyThresholdHu} HU, {SlidingWindowSegmenter.ForegroundMargin} voxels of margin; outside it every voxel is background): windows of patchSize, overlap {recipe.InferenceOverlap}, Gaussian weighting (σ = window/8); volumes smaller than a window are padded with the normalised value of −1000 HU. Any window whose sizes are multiples of sizeMultiple works (fully convolutional); it was trained on {string.Join("×", recipe.PatchSize)} patches.",
-                    "Labels: argmax of the probabilities; resample probabilities (trilinear) back to the CT grid before the argmax for masks at native resolution.",
-                    $"Receptive field {o.ReceptiveFieldVoxels} voxels = {o.ReceptiveFieldVoxels * recipe.SpacingMm:F0} mm per axis (theoretical).",
-                ],
+                Notes = VBNetNotes(recipe, o.ReceptiveFieldVoxels),
             },
             Classes = SegmentationClasses.Names,
-            Postprocessing = new Dictionary<string, JsonElement>
-            {
-                ["levelRule"] = JsonSerializer.SerializeToElement(new
-                {
-                    rule = "6-connected components of vertebral_body_trabecular, a component at least splitMinHeightMm tall along the spine cut at a disc plane (a cross-section under splitValleyRatio of the bodies on both sides, parts at least splitMinPartHeightMm), are vertebral bodies, ordered head to feet; the lowest body with rib voxels within its craniocaudal extent and within ribSearchRadiusMm (in-plane) of its centroid is T12; the next two bodies down are L1 and L2.",
-                    minBodyVolumeMm3 = levels.MinBodyVolumeMm3,
-                    ribSearchRadiusMm = levels.RibSearchRadiusMm,
-                    minRibVolumeMm3 = levels.MinRibVolumeMm3,
-                    maxBodyStepMm = levels.MaxBodyStepMm,
-                    splitMinHeightMm = levels.SplitMinHeightMm,
-                    splitValleyRatio = levels.SplitValleyRatio,
-                    splitMinPartHeightMm = levels.SplitMinPartHeightMm,
-                    maxBodyHeightRatio = levels.MaxBodyHeightRatio,
-                    refuse = "no rib-bearing body (NoRibAnchor); L1 or L2 absent or touching the scan's craniocaudal edge (NotCovered); a centroid step above maxBodyStepMm between T12, L1 and L2, or T12, L1 or L2 taller than maxBodyHeightRatio times the scan's median body (Uncertain)",
-                    implementation = "OsteoML.Inference.VertebraLevels",
-                }, ModelCard.Json),
-            },
+            Postprocessing = VBNetPostprocessing(),
             Architecture = new Architecture("VB-Net (V-Net family)",
                 $"widths [{string.Join(", ", o.Widths)}], encoder blocks [{string.Join(", ", o.EncoderBlocks)}], decoder blocks [{string.Join(", ", o.DecoderBlocks)}]; 2×2×2 stride-2 down, transposed-conv up, skip concatenation, BN folded into convolutions",
                 Parameters(network), export.ConvFlopsPerInputVoxel * patchVoxels / 1e9, $"one {string.Join("×", recipe.InferencePatchSize)} window", o.ReceptiveFieldVoxels),
             Training = training,
             Metrics = metrics,
+        };
+    }
+
+    /// <summary>How the segmenter runs VB-Net-lite, in the card's words (also refreshed by <c>models validate --update-card</c>).</summary>
+    public static IReadOnlyList<string> VBNetNotes(SegmentationRecipe recipe, int receptiveFieldVoxels) =>
+    [
+        $"Sliding window over the body's box (voxels above {SlidingWindowSegmenter.BodyThresholdHu} HU, {SlidingWindowSegmenter.ForegroundMargin} voxels of margin; outside it every voxel is background): windows of patchSize, overlap {recipe.InferenceOverlap}, Gaussian weighting (σ = window/8); volumes smaller than a window are padded with the normalised value of −1000 HU. Any window whose sizes are multiples of sizeMultiple works (fully convolutional); it was trained on {string.Join("×", recipe.PatchSize)} patches.",
+        "Labels: argmax of the probabilities; resample probabilities (trilinear) back to the CT grid before the argmax for masks at native resolution.",
+        $"Receptive field {receptiveFieldVoxels} voxels = {receptiveFieldVoxels * recipe.SpacingMm:F0} mm per axis (theoretical).",
+    ];
+
+    /// <summary>The level rule's parameters as the code applies them (<see cref="VertebraLevelOptions"/> defaults).</summary>
+    public static Dictionary<string, JsonElement> VBNetPostprocessing()
+    {
+        var levels = new VertebraLevelOptions();
+        return new Dictionary<string, JsonElement>
+        {
+            ["levelRule"] = JsonSerializer.SerializeToElement(new
+            {
+                rule = "6-connected components of vertebral_body_trabecular, a component at least splitMinHeightMm tall along the spine cut at a disc plane (a cross-section under splitValleyRatio of the bodies on both sides, parts at least splitMinPartHeightMm), are vertebral bodies, ordered head to feet; the lowest body with rib voxels within its craniocaudal extent and within ribSearchRadiusMm (in-plane) of its centroid is T12; the next two bodies down are L1 and L2.",
+                minBodyVolumeMm3 = levels.MinBodyVolumeMm3,
+                ribSearchRadiusMm = levels.RibSearchRadiusMm,
+                minRibVolumeMm3 = levels.MinRibVolumeMm3,
+                maxBodyStepMm = levels.MaxBodyStepMm,
+                splitMinHeightMm = levels.SplitMinHeightMm,
+                splitValleyRatio = levels.SplitValleyRatio,
+                splitMinPartHeightMm = levels.SplitMinPartHeightMm,
+                maxBodyHeightRatio = levels.MaxBodyHeightRatio,
+                refuse = "no rib-bearing body (NoRibAnchor); L1 or L2 absent or touching the scan's craniocaudal edge (NotCovered); a centroid step above maxBodyStepMm between T12, L1 and L2, or T12, L1 or L2 taller than maxBodyHeightRatio times the scan's median body (Uncertain)",
+                implementation = "OsteoML.Inference.VertebraLevels",
+            }, ModelCard.Json),
         };
     }
 
