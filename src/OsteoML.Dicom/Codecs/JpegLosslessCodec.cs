@@ -332,16 +332,7 @@ internal ref struct JpegLosslessDecoder
                         var ra = Get(output, at - stride) >> pointTransform;
                         var rb = Get(output, prevRowStart + x * stride + c) >> pointTransform;
                         var rc = Get(output, prevRowStart + (x - 1) * stride + c) >> pointTransform;
-                        prediction = predictor switch
-                        {
-                            1 => ra,
-                            2 => rb,
-                            3 => rc,
-                            4 => ra + rb - rc,
-                            5 => ra + ((rb - rc) >> 1),
-                            6 => rb + ((ra - rc) >> 1),
-                            _ => (ra + rb) >> 1,
-                        };
+                        prediction = Predict(predictor, ra, rb, rc);
                     }
                     var value = (prediction + DecodeDifference(tables[j])) & mask;
                     Set(output, at, value << pointTransform);
@@ -375,22 +366,26 @@ internal ref struct JpegLosslessDecoder
             for (var x = 1; x < width; x++)
             {
                 var rb = Get(above, x) >> pointTransform;
-                var prediction = predictor switch
-                {
-                    1 => ra,
-                    2 => rb,
-                    3 => rc,
-                    4 => ra + rb - rc,
-                    5 => ra + ((rb - rc) >> 1),
-                    6 => rb + ((ra - rc) >> 1),
-                    _ => (ra + rb) >> 1,
-                };
+                var prediction = Predict(predictor, ra, rb, rc);
                 ra = (prediction + DecodeDifference(table)) & mask;
                 Set(row, x, ra << pointTransform);
                 rc = rb;
             }
         }
     }
+
+    /// <summary>The predictors of ITU-T T.81 Table H.1 from the left (a), above (b) and above-left (c) samples.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Predict(int predictor, int ra, int rb, int rc) => predictor switch
+    {
+        1 => ra,
+        2 => rb,
+        3 => rc,
+        4 => ra + rb - rc,
+        5 => ra + ((rb - rc) >> 1),
+        6 => rb + ((ra - rc) >> 1),
+        _ => (ra + rb) >> 1,
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Get<T>(Span<T> output, int index) where T : unmanaged =>

@@ -1,3 +1,4 @@
+using Microsoft.ML.OnnxRuntime;
 using OsteoML.Imaging;
 using OsteoML.Inference;
 using OsteoML.Models.Networks;
@@ -53,12 +54,7 @@ public sealed class ExportMathTests
     [TestMethod]
     public void Sliding_window_of_a_pointwise_model_equals_the_pointwise_model()
     {
-        // Conv 1×1×1 (1 → 2 channels, weights 1 and −1) + softmax: p0 = σ(2x) voxel by voxel, whatever the tiling.
-        var graph = new OnnxGraphBuilder("pointwise");
-        var input = graph.AddInput(VBNetLite.InputName, [null, 1, null, null, null]);
-        var logits = graph.Conv(input, new ConvWeights(2, 1, 1, [1, -1], null));
-        graph.AddOutput(graph.Softmax(logits), VBNetLite.OutputName, [null, 2, null, null, null]);
-        using var session = OnnxRuntimeSessions.Open(graph.Build("test", "test").ToBytes(), threads: 1);
+        using var session = PointwiseSession();
 
         int[] size = [11, 9, 7];
         var random = new Random(7);
@@ -76,11 +72,7 @@ public sealed class ExportMathTests
     [TestMethod]
     public void Foreground_crop_keeps_the_model_inside_the_box_and_background_outside()
     {
-        var graph = new OnnxGraphBuilder("pointwise");
-        var input = graph.AddInput(VBNetLite.InputName, [null, 1, null, null, null]);
-        var logits = graph.Conv(input, new ConvWeights(2, 1, 1, [1, -1], null));
-        graph.AddOutput(graph.Softmax(logits), VBNetLite.OutputName, [null, 2, null, null, null]);
-        using var session = OnnxRuntimeSessions.Open(graph.Build("test", "test").ToBytes(), threads: 1);
+        using var session = PointwiseSession();
 
         // 30×30×30 of "air" (−3) with one voxel of "body" (+1) at (15, 14, 13): box = that voxel ± 8, 17³ voxels.
         int[] size = [30, 30, 30];
@@ -104,6 +96,16 @@ public sealed class ExportMathTests
             Assert.AreEqual(1, probabilities[i] + probabilities[27000 + i], 1e-5);
         }
         CollectionAssert.AreEqual(new[] { 0, 0, 0 }, SlidingWindowSegmenter.ForegroundBox(Enumerable.Repeat(-3f, 27000).ToArray(), size, 0f, 8).Size);
+    }
+
+    /// <summary>Conv 1×1×1 (1 → 2 channels, weights 1 and −1) + softmax: p0 = σ(2x) voxel by voxel, whatever the tiling.</summary>
+    private static InferenceSession PointwiseSession()
+    {
+        var graph = new OnnxGraphBuilder("pointwise");
+        var input = graph.AddInput(VBNetLite.InputName, [null, 1, null, null, null]);
+        var logits = graph.Conv(input, new ConvWeights(2, 1, 1, [1, -1], null));
+        graph.AddOutput(graph.Softmax(logits), VBNetLite.OutputName, [null, 2, null, null, null]);
+        return OnnxRuntimeSessions.Open(graph.Build("test", "test").ToBytes(), threads: 1);
     }
 
     [TestMethod]
