@@ -81,7 +81,7 @@ public static class BackboneValidation
                 csv?.WriteLine(SegmentationValidation.CsvRow(split, result));
                 csv?.Flush();
                 log($"{split.Name()} {results.Count}/{cases.Count} {result.CaseId} {result.Site}: {result.Diagnosis.Outcome}"
-                    + (result.DiceL1 is { } d1 ? FormattableString.Invariant($", L1 {d1:F3}, L2 {result.DiceL2:F3}") : ""));
+                    + (result.DiceL1 is { } d1 ? FormattableString.Invariant($", L1 {d1:F3}, L2 {result.DiceL2:F3}; on the CT grid {result.NativeDiceL1:F3}, {result.NativeDiceL2:F3}") : ""));
             }
             metrics[split.Name()] = SegmentationValidation.Summarise(results);
             log($"{split.Name()}: " + string.Join(", ", metrics[split.Name()].Where(m => !m.Key.Contains('@'))

@@ -16,6 +16,23 @@ public sealed record CalibrationCase(string PatientId, double GlobalBmd, double 
 public static class ReferenceTissues
 {
     public static IReadOnlyList<string> Names { get; } = ["air", "fat", "muscle", "blood"];
+
+    /// <summary>HU a measurement of each tissue can take on a working CT, wide enough for scanner drift, 80–140 kV and
+    /// arterial contrast (air −1000, fat −120 to −80, muscle 35–55 unenhanced, aortic blood 30–45 unenhanced and up to
+    /// ≈ 400 arterial); outside them the ROI missed its tissue or the values are not HU or not in this order.</summary>
+    public static IReadOnlyList<(double Low, double High)> PlausibleHu { get; } = [(-1100, -800), (-250, 0), (-20, 150), (-20, 600)];
+
+    /// <summary>The first tissue of <paramref name="hu"/> outside its plausible range, as "air -5 HU outside -1100 to -800", or null.</summary>
+    public static string? Implausible(IReadOnlyList<double> hu)
+    {
+        for (var t = 0; t < Names.Count; t++)
+        {
+            var (low, high) = PlausibleHu[t];
+            if (!(hu[t] >= low && hu[t] <= high))
+                return FormattableString.Invariant($"{Names[t]} {hu[t]:0.#} HU outside {low} to {high}");
+        }
+        return null;
+    }
 }
 
 /// <summary>The objective the class thresholds are chosen for.</summary>

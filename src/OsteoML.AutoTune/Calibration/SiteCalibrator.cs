@@ -32,6 +32,16 @@ public static class SiteCalibrator
         var withTissues = options.UseReferenceTissues && cases.All(c => c.Tissues is { Count: 4 });
         if (options.UseReferenceTissues && !withTissues && cases.Any(c => c.Tissues is not null))
             warnings.Add("reference-tissue HUs missing on some cases: tissue covariates not used");
+        // An implausible tissue HU (an ROI that missed its tissue) would steer every case's correction: the site is
+        // calibrated without tissue terms instead, and the case is named.
+        var implausible = withTissues
+            ? cases.Select((c, i) => (Case: i + 1, Why: ReferenceTissues.Implausible(c.Tissues!))).FirstOrDefault(x => x.Why is not null)
+            : default;
+        if (implausible.Why is not null)
+        {
+            warnings.Add($"case {implausible.Case}: {implausible.Why}: tissue covariates not used");
+            withTissues = false;
+        }
 
         // 1. The BMD map.
         var candidates = Enum.GetValues<CalibrationMethod>()

@@ -46,7 +46,7 @@ public static class ModelPackage
             Classes = SegmentationClasses.Names,
             Postprocessing = VBNetPostprocessing(),
             Architecture = new Architecture("VB-Net (V-Net family)",
-                $"widths [{string.Join(", ", o.Widths)}], encoder blocks [{string.Join(", ", o.EncoderBlocks)}], decoder blocks [{string.Join(", ", o.DecoderBlocks)}]; 2×2×2 stride-2 down, transposed-conv up, skip concatenation, BN folded into convolutions",
+                $"widths [{string.Join(", ", o.Widths)}], encoder blocks [{string.Join(", ", o.EncoderBlocks)}], decoder blocks [{string.Join(", ", o.DecoderBlocks)}], head {o.HeadWidth} channels with a {o.HeadKernel}×{o.HeadKernel}×{o.HeadKernel} convolution at full resolution; 2×2×2 stride-2 down, transposed-conv up, skip concatenation, BN folded into convolutions",
                 Parameters(network), export.ConvFlopsPerInputVoxel * patchVoxels / 1e9, $"one {string.Join("×", recipe.InferencePatchSize)} window", o.ReceptiveFieldVoxels),
             Training = training,
             Metrics = metrics,

@@ -19,6 +19,10 @@ public sealed record VBNetOptions
     public IReadOnlyList<int> DecoderBlocks { get; init; } = [1, 1, 1];
     /// <summary>Channels of the full-resolution head, before they meet the input again.</summary>
     public int HeadWidth { get; init; } = 8;
+    /// <summary>Kernel of the full-resolution convolution over the upsampled features and the input (1 or 3). With 1 the
+    /// class of a voxel sees only its own HU at full resolution, and body and disc boundaries are placed from the
+    /// half-resolution features; 3 lets them follow the HU edges between neighbouring voxels.</summary>
+    public int HeadKernel { get; init; } = 3;
 
     /// <summary>Input sizes must be multiples of this (the deepest level's stride).</summary>
     public int SizeMultiple => 1 << Widths.Count;
@@ -47,7 +51,7 @@ public sealed record VBNetOptions
                 jump /= 2;
                 extent += DecoderBlocks[level] * 2 * jump;
             }
-            return extent;
+            return extent + HeadKernel - 1;
         }
     }
 
@@ -55,6 +59,8 @@ public sealed record VBNetOptions
     {
         if (Widths.Count < 2 || EncoderBlocks.Count != Widths.Count || DecoderBlocks.Count != Widths.Count - 1)
             throw new ArgumentException("VB-Net options: need ≥ 2 widths, one encoder block count per level and one decoder block count per level but the deepest.");
+        if (HeadKernel is not (1 or 3))
+            throw new ArgumentException($"VB-Net options: head kernel must be 1 or 3, not {HeadKernel}.");
     }
 }
 
@@ -65,8 +71,9 @@ public sealed record VBNetOptions
 /// per level with 2×2×2 stride-2 convolutions and widens the channels; every level runs bottleneck residual blocks;
 /// the decoder doubles the resolution with transposed convolutions, concatenates the encoder's skip features, fuses
 /// them with a 1×1×1 convolution and runs more residual blocks. The head returns to full resolution with a
-/// transposed convolution, concatenates the input itself (so boundaries follow the full-resolution HU edges) and
-/// maps to class logits with a 1×1×1 convolution; the exported model ends with a softmax over classes.
+/// transposed convolution, concatenates the input itself, runs one 3×3×3 convolution over both (so boundaries follow
+/// the full-resolution HU edges) and maps to class logits with a 1×1×1 convolution; the exported model ends with a
+/// softmax over classes.
 /// </summary>
 public sealed class VBNetLite : nn.Module<Tensor, Tensor>
 {
@@ -80,6 +87,7 @@ public sealed class VBNetLite : nn.Module<Tensor, Tensor>
     private readonly ModuleList<ConvBnRelu> fuse;
     private readonly ModuleList<Chain> decoder;
     private readonly UpConvBnRelu headUp;
+    private readonly ConvBnRelu? refine;
     private readonly Conv3d head;
 
     public VBNetLite(VBNetOptions options) : base(nameof(VBNetLite))
@@ -94,7 +102,9 @@ public sealed class VBNetLite : nn.Module<Tensor, Tensor>
         fuse = nn.ModuleList(Enumerable.Range(0, w.Count - 1).Select(l => new ConvBnRelu(2 * w[l], w[l], 1)).ToArray());
         decoder = nn.ModuleList(Enumerable.Range(0, w.Count - 1).Select(l => Blocks(w[l], options.DecoderBlocks[l])).ToArray());
         headUp = new UpConvBnRelu(w[0], options.HeadWidth);
-        head = nn.Conv3d(options.HeadWidth + options.InputChannels, options.Classes, 1);
+        var headInputs = options.HeadWidth + options.InputChannels;
+        refine = options.HeadKernel > 1 ? new ConvBnRelu(headInputs, options.HeadWidth, options.HeadKernel) : null;
+        head = nn.Conv3d(refine is null ? headInputs : options.HeadWidth, options.Classes, 1);
         RegisterComponents();
     }
 
@@ -119,7 +129,8 @@ public sealed class VBNetLite : nn.Module<Tensor, Tensor>
             x = torch.cat([skips[level], up[level].forward(x)], 1);
             x = decoder[level].forward(fuse[level].forward(x));
         }
-        return head.forward(torch.cat([headUp.forward(x), input], 1));
+        x = torch.cat([headUp.forward(x), input], 1);
+        return head.forward(refine is null ? x : refine.forward(x));
     }
 
     /// <summary>The inference graph: <c>image</c> (N, 1, D, H, W) normalised HU → <c>probabilities</c> (N, classes, D, H, W).</summary>
@@ -144,7 +155,8 @@ public sealed class VBNetLite : nn.Module<Tensor, Tensor>
             x = graph.Concat([skips[level], up[level].ExportOnnx(graph, x)]);
             x = decoder[level].ExportOnnx(graph, fuse[level].ExportOnnx(graph, x));
         }
-        var logits = graph.Conv(graph.Concat([headUp.ExportOnnx(graph, x), input]), Weights.Of(head), hint: "head");
+        x = graph.Concat([headUp.ExportOnnx(graph, x), input]);
+        var logits = graph.Conv(refine is null ? x : refine.ExportOnnx(graph, x), Weights.Of(head), hint: "head");
         graph.AddOutput(graph.Softmax(logits), OutputName, [null, Options.Classes, null, null, null], [dims[0], "classes", dims[1], dims[2], dims[3]]);
         return graph.Build(producerVersion, "VB-Net-lite vertebra segmentation (OsteoML)", metadata);
     }

@@ -71,8 +71,12 @@ public static class VolumeTensors
     public static Tensor Resize(Tensor data, long[] size, bool labels = false)
     {
         using var batched = data.unsqueeze(0).unsqueeze(0);
-        var mode = labels ? InterpolationMode.Nearest : InterpolationMode.Trilinear;
-        var resized = nn.functional.interpolate(batched, size, mode: mode, align_corners: labels ? null : false);
+        // Labels: "nearest-exact" takes the source voxel whose centre is nearest, floor((m + 0.5)·in/out). PyTorch's
+        // "nearest" takes floor(m·in/out), which moves the labels by (in/out − 1)/2 source voxels against the trilinear
+        // HU: 1.5 mm along the slices of a 5 mm series brought to 2 mm.
+        var mode = labels ? InterpolationMode.NearestExact : InterpolationMode.Trilinear;
+        // align_corners is ignored by nearest-exact, but libtorch warns on every call when it is left unset.
+        var resized = nn.functional.interpolate(batched, size, mode: mode, align_corners: false);
         return resized.squeeze(0).squeeze(0);
     }
 

@@ -72,13 +72,14 @@ public sealed class CanonicalGrid
         return output;
     }
 
-    /// <summary>A label volume on the model grid, PyTorch's <c>mode="nearest"</c>: source index floor(m·in/out).</summary>
+    /// <summary>A label volume on the model grid, PyTorch's <c>mode="nearest-exact"</c>: the source voxel whose centre is
+    /// nearest, floor((m + 0.5)·in/out) — the labels stay on the HU of <see cref="Resample"/>.</summary>
     public byte[] ResampleNearest(Volume<byte> native)
     {
         var size = native.Geometry.Size;
         var index = Enumerable.Range(0, 3).Select(p => Enumerable.Range(0, _outSize[p]).Select(m =>
         {
-            var c = Math.Min((int)Math.Floor(m * ((float)_inSize[p] / _outSize[p])), _inSize[p] - 1);
+            var c = Math.Min((int)Math.Floor((m + 0.5) * ((double)_inSize[p] / _outSize[p])), _inSize[p] - 1);
             var stride = _axis[p] switch { 0 => 1L, 1 => size.X, _ => (long)size.X * size.Y };
             return (_flip[p] ? _inSize[p] - 1 - c : c) * stride;
         }).ToArray()).ToArray();

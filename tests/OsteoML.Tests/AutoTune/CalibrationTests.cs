@@ -228,17 +228,25 @@ public sealed class CalibrationTests
     }
 
     [TestMethod]
-    public void AMethodWhoseLeaveOneOutErrorIsNaNIsNotChosen()
+    public void AnImplausibleTissueHuDropsTheTissueTermsAndNamesTheCase()
     {
-        // One case's air HU is finite but absurd (1e200): its tissue term squares to ∞ and the tissue fits give NaN.
-        // NaN sorts below every number, so a MinBy over the errors would pick the broken fit.
+        // Case 5's "air" is the fat value (a swapped column), case 9's blood is finite but absurd (1e200, which once
+        // overflowed the tissue fits to NaN): the site is calibrated on BMD alone, and the first bad case is named.
         var cases = Cases(20, q => q - 12, noise: 3, seed: 1, tissues: true);
-        cases[4] = cases[4] with { Tissues = [1e200, -100, 50, 40] };
+        cases[4] = cases[4] with { Tissues = [-100, -100, 50, 40] };
+        cases[8] = cases[8] with { Tissues = [-1000, -100, 50, 1e200] };
         var profile = SiteCalibrator.Calibrate("site-X", cases, Model);
         Assert.AreEqual(CalibrationMethod.Offset, profile.Correction.Method, profile.CrossValidation.ToString());
         Assert.AreEqual(12, profile.Correction.OffsetAtCentre, 2.0);
-        Assert.IsTrue(profile.CrossValidation.MaeByMethod.Values.All(double.IsFinite));
-        Assert.IsTrue(profile.Warnings.Any(w => w.StartsWith("shrinkageWithTissues: leave-one-out error is not finite")), string.Join("\n", profile.Warnings));
+        Assert.IsFalse(profile.CrossValidation.MaeByMethod.Keys.Any(m => m.EndsWith("WithTissues")), profile.CrossValidation.ToString());
+        CollectionAssert.Contains(profile.Warnings.ToList(), "case 5: air -100 HU outside -1100 to -800: tissue covariates not used");
+
+        // The same site with plausible tissues does consider the tissue terms.
+        cases[4] = cases[4] with { Tissues = [-1000, -100, 50, 40] };
+        cases[8] = cases[8] with { Tissues = [-1000, -100, 50, 40] };
+        var clean = SiteCalibrator.Calibrate("site-X", cases, Model);
+        Assert.IsTrue(clean.CrossValidation.MaeByMethod.ContainsKey("shrinkageWithTissues"), clean.CrossValidation.ToString());
+        Assert.IsFalse(clean.Warnings.Any(w => w.Contains("tissue")), string.Join("\n", clean.Warnings));
     }
 
     [TestMethod]

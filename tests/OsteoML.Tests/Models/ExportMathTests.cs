@@ -39,16 +39,18 @@ public sealed class ExportMathTests
         using var net = new VBNetLite(new VBNetOptions { Widths = [4, 8], EncoderBlocks = [1, 1], DecoderBlocks = [1], HeadWidth = 4 });
         // Per voxel at its own resolution: stem 2·1·4·8 = 64 (at 1/8), block(4) 16 + 216 + 16 = 248 (1/8), down 2·4·8·8 = 512
         // (1/64), block(8) 64 + 864 + 64 = 992 (1/64), up 2·8·4·8 = 512 per input voxel (1/64), fuse 2·8·4 = 64 (1/8),
-        // block(4) 248 (1/8), head up 2·4·4·8 = 256 per input voxel (1/8), head 1×1 2·5·4 = 40 (1).
-        var expected = 64 / 8.0 + 248 / 8.0 + 512 / 64.0 + 992 / 64.0 + 512 / 64.0 + 64 / 8.0 + 248 / 8.0 + 256 / 8.0 + 40;
+        // block(4) 248 (1/8), head up 2·4·4·8 = 256 per input voxel (1/8), head 3×3×3 2·27·5·4 = 1080 (1), head 1×1 2·4·4 = 32 (1).
+        var expected = 64 / 8.0 + 248 / 8.0 + 512 / 64.0 + 992 / 64.0 + 512 / 64.0 + 64 / 8.0 + 248 / 8.0 + 256 / 8.0 + 1080 + 32;
         Assert.AreEqual(expected, net.ExportOnnx("test").ConvFlopsPerInputVoxel, 1e-9);
     }
 
     [TestMethod]
     public void Receptive_field_counts_every_convolution()
     {
-        // stem 2 (jump 2); level 0 block +4 → 6; down +2 → 8 (jump 4); level 1 block +8 → 16; decoder level 0 block +4 → 20.
-        Assert.AreEqual(20, new VBNetOptions { Widths = [4, 8], EncoderBlocks = [1, 1], DecoderBlocks = [1] }.ReceptiveFieldVoxels);
+        // stem 2 (jump 2); level 0 block +4 → 6; down +2 → 8 (jump 4); level 1 block +8 → 16; decoder level 0 block +4 → 20;
+        // the full-resolution 3×3×3 head +2 → 22.
+        Assert.AreEqual(22, new VBNetOptions { Widths = [4, 8], EncoderBlocks = [1, 1], DecoderBlocks = [1] }.ReceptiveFieldVoxels);
+        Assert.AreEqual(20, new VBNetOptions { Widths = [4, 8], EncoderBlocks = [1, 1], DecoderBlocks = [1], HeadKernel = 1 }.ReceptiveFieldVoxels);
     }
 
     [TestMethod]

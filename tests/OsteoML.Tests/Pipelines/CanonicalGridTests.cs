@@ -47,6 +47,33 @@ public sealed class CanonicalGridTests
     }
 
     [TestMethod]
+    public void Nearest_resampling_takes_the_label_of_the_native_slice_whose_centre_is_nearest()
+    {
+        // Seven 5 mm slices (35 mm) onto 2 mm: 18 model slices of 35/18 mm over the same extent. Each model slice must
+        // carry the label of the native slice whose centre is closest to its own — by distance, not by any index formula.
+        var geometry = new VolumeGeometry(new Size3(3, 3, 7), new Vec3(2, 2, 5), Vec3.Zero, new Direction3(new Vec3(1, 0, 0), new Vec3(0, 1, 0), new Vec3(0, 0, 1)));
+        var labels = new Volume<byte>(geometry, Enumerable.Range(0, 3 * 3 * 7).Select(i => (byte)(i / 9)).ToArray());
+        var grid = new CanonicalGrid(geometry, 2.0);
+        var size = grid.Size;
+        Assert.AreEqual(18, size[0]);
+        var fromGrid = grid.ResampleNearest(labels);
+        using var scope = torch.NewDisposeScope();
+        var (tensor, spacing) = VolumeTensors.Canonical(labels);
+        var fromTorch = VolumeTensors.ToArray(VolumeTensors.Resample(tensor, spacing, [2.0, 2.0, 2.0], labels: true));
+        var plane = size[1] * size[2];
+        var flipped = fromGrid[0] > fromGrid[(size[0] - 1) * plane];
+        for (var m = 0; m < size[0]; m++)
+        {
+            var centre = (m + 0.5) * 35.0 / 18;
+            var distances = Enumerable.Range(0, 7).Select(k => Math.Abs((k + 0.5) * 5 - centre)).ToArray();
+            var nearest = Array.IndexOf(distances, distances.Min());
+            var expected = (byte)(flipped ? 6 - nearest : nearest);
+            Assert.AreEqual(expected, fromGrid[m * plane], $"model slice {m} (centre {centre:F2} mm)");
+            Assert.AreEqual(expected, (byte)fromTorch[m * plane], $"model slice {m}, TorchSharp");
+        }
+    }
+
+    [TestMethod]
     public void A_model_voxel_maps_back_to_the_native_voxel_it_came_from()
     {
         // Same spacing: the map is a pure permutation and flip, so ToModel lands exactly on integer indices.
