@@ -46,10 +46,15 @@ public sealed record VertebraLevelOptions
     /// <summary>T12, L1 or L2 taller than this many times the median body of the scan (along the spine) is two bodies fused
     /// without a visible disc: the count is uncertain. Relative, because thick slices make every body look taller.</summary>
     public double MaxBodyHeightRatio { get; init; } = 1.6;
+    /// <summary>When the argmax map fuses two bodies, the trabecular probabilities the rule tries in turn as the class's
+    /// floor: a thin disc blurred by thick slices can leave a bridge of voxels where trabecular bone wins narrowly.</summary>
+    public IReadOnlyList<float> FusedRetryProbabilities { get; init; } = [0.6f, 0.7f, 0.8f, 0.9f];
 }
 
 /// <summary>Result of the level count: every body found, and the L1 and L2 component ids when identified.</summary>
-public sealed record VertebraLevelResult(LevelStatus Status, string Reason, IReadOnlyList<VertebralBody> Bodies, Volume<int> Components)
+/// <param name="FusedBodies">Uncertain because T12, L1 or L2 is too tall: two bodies may be fused.</param>
+public sealed record VertebraLevelResult(LevelStatus Status, string Reason, IReadOnlyList<VertebralBody> Bodies, Volume<int> Components,
+    bool FusedBodies = false)
 {
     public VertebralBody? Body(string level) => Bodies.FirstOrDefault(b => b.Level == level);
 
@@ -72,6 +77,44 @@ public sealed record VertebraLevelResult(LevelStatus Status, string Reason, IRea
 public static class VertebraLevels
 {
     public static readonly IReadOnlyList<string> LevelsBelowT12 = ["L1", "L2", "L3", "L4", "L5"];
+
+    /// <summary>
+    /// The rule on the argmax of class probabilities (classes × voxels of <paramref name="geometry"/>, class-major). When
+    /// the argmax fuses two bodies, the trabecular class is kept only where its probability reaches each of
+    /// <see cref="VertebraLevelOptions.FusedRetryProbabilities"/> in turn (the rest becomes other bone), and the first
+    /// floor that separates the bodies and names L1 and L2 is taken; otherwise the argmax's answer stands.
+    /// </summary>
+    public static VertebraLevelResult Identify(float[] probabilities, int classes, VolumeGeometry geometry, VertebraLevelOptions? options = null)
+    {
+        options ??= new VertebraLevelOptions();
+        var voxels = probabilities.Length / classes;
+        var argmax = new byte[voxels];
+        Parallel.For(0, (voxels + 65535) / 65536, chunk =>
+        {
+            for (var v = chunk * 65536; v < Math.Min(voxels, (chunk + 1) * 65536); v++)
+            {
+                var best = 0;
+                for (var c = 1; c < classes; c++)
+                    if (probabilities[(long)c * voxels + v] > probabilities[(long)best * voxels + v]) best = c;
+                argmax[v] = (byte)best;
+            }
+        });
+        var result = Identify(new Volume<byte>(geometry, argmax), options);
+        if (!result.FusedBodies)
+            return result;
+        var trabecular = (long)SegmentationClasses.Trabecular * voxels;
+        foreach (var floor in options.FusedRetryProbabilities)
+        {
+            var strict = (byte[])argmax.Clone();
+            for (var v = 0; v < voxels; v++)
+                if (strict[v] == SegmentationClasses.Trabecular && probabilities[trabecular + v] < floor)
+                    strict[v] = SegmentationClasses.OtherVertebralBone;
+            var retry = Identify(new Volume<byte>(geometry, strict), options);
+            if (retry.Status == LevelStatus.Identified)
+                return retry with { Reason = $"{retry.Reason}, with trabecular bone where its probability reaches {floor:0.##} (at the argmax {result.Reason})" };
+        }
+        return result;
+    }
 
     public static VertebraLevelResult Identify(Volume<byte> classes, VertebraLevelOptions? options = null)
     {
@@ -96,7 +139,7 @@ public static class VertebraLevels
 
         var typical = Median(bodies.Where(b => !b.TouchesScanEdge).DefaultIfEmpty(bodies[t12Index]).Select(b => b.HeightMm));
         foreach (var body in bodies.Skip(t12Index).Take(3).Where(b => b.HeightMm > options.MaxBodyHeightRatio * typical))
-            return new(LevelStatus.Uncertain, $"{body.Level} is {body.HeightMm:F0} mm tall along the spine, the scan's median body {typical:F0} mm: two bodies may be fused", bodies, components);
+            return new(LevelStatus.Uncertain, $"{body.Level} is {body.HeightMm:F0} mm tall along the spine, the scan's median body {typical:F0} mm: two bodies may be fused", bodies, components, FusedBodies: true);
         for (var i = t12Index; i < Math.Min(bodies.Count - 1, t12Index + 2); i++)
         {
             var step = bodies[i].CentroidSuperiorMm - bodies[i + 1].CentroidSuperiorMm;

@@ -49,7 +49,7 @@ public static class ModelCardMarkdown
             md.AppendLine($"## Postprocessing: {key}").AppendLine();
             if (value.ValueKind == JsonValueKind.Object)
                 foreach (var property in value.EnumerateObject())
-                    md.AppendLine($"- {property.Name}: {property.Value}");
+                    md.AppendLine($"- {property.Name}: {(property.Value.ValueKind == JsonValueKind.Array ? string.Join(", ", property.Value.EnumerateArray()) : property.Value)}");
             md.AppendLine();
         }
 

@@ -78,6 +78,8 @@ public static class ModelPackage
                 splitValleyRatio = levels.SplitValleyRatio,
                 splitMinPartHeightMm = levels.SplitMinPartHeightMm,
                 maxBodyHeightRatio = levels.MaxBodyHeightRatio,
+                fusedRetry = "when T12, L1 or L2 is taller than maxBodyHeightRatio times the median body on the argmax map, the rule runs again with vertebral_body_trabecular kept only where its probability reaches each of fusedRetryProbabilities in turn (other voxels of the class become vertebra_other); the first that names L1 and L2 is taken",
+                fusedRetryProbabilities = levels.FusedRetryProbabilities,
                 refuse = "no rib-bearing body (NoRibAnchor); L1 or L2 absent or touching the scan's craniocaudal edge (NotCovered); a centroid step above maxBodyStepMm between T12, L1 and L2, or T12, L1 or L2 taller than maxBodyHeightRatio times the scan's median body (Uncertain)",
                 implementation = "OsteoML.Inference.VertebraLevels",
             }, ModelCard.Json),

@@ -40,7 +40,7 @@ public static class SegmentationValidation
         var truthMap = new Volume<byte>(predictedMap.Geometry, truth.contiguous().data<byte>().ToArray());
         var (nativeTruth, nativeSpacing) = TruthLevelMap(c);
         var truthLevels = TruthLevels(nativeTruth, nativeSpacing, recipe);
-        var levels = VertebraLevels.Identify(predictedMap, rule);
+        var levels = VertebraLevels.Identify(VolumeTensors.ToArray(probabilities), (int)probabilities.shape[0], predictedMap.Geometry, rule);
         var seconds = clock.Elapsed.TotalSeconds;
 
         var (correct, diceL1, diceL2) = Score(levels, c.CoversL1AndL2, truthLevels);
@@ -55,13 +55,6 @@ public static class SegmentationValidation
             diceL1, diceL2, nativeL1, nativeL2, seconds, diagnosis, onTruth.Status, Score(onTruth, c.CoversL1AndL2, truthLevels).Correct);
     }
 
-    /// <summary>The argmax class map of HU (D, H, W) at the recipe's spacing, in the canonical frame, through the ONNX model.</summary>
-    public static Volume<byte> PredictClasses(SlidingWindowSegmenter segmenter, Tensor hu, SegmentationRecipe recipe)
-    {
-        using var probabilities = PredictProbabilities(segmenter, hu, recipe);
-        return ArgmaxMap(probabilities, recipe);
-    }
-
     /// <summary>Class probabilities (C, D, H, W) of HU (D, H, W) at the recipe's spacing, through the ONNX model.</summary>
     private static Tensor PredictProbabilities(SlidingWindowSegmenter segmenter, Tensor hu, SegmentationRecipe recipe)
     {
@@ -71,12 +64,17 @@ public static class SegmentationValidation
         return torch.tensor(probabilities, [classes, size[0], size[1], size[2]]);
     }
 
+    /// <summary>The argmax class map of probabilities (C, D, H, W), in the canonical frame at the recipe's spacing.</summary>
     private static Volume<byte> ArgmaxMap(Tensor probabilities, SegmentationRecipe recipe)
     {
-        var size = probabilities.shape.Skip(1).Select(d => (int)d).ToArray();
         using var predicted = probabilities.argmax(0).to(ScalarType.Byte);
-        var geometry = VolumeGeometry.Axial(new Size3(size[2], size[1], size[0]), new Vec3(recipe.SpacingMm, recipe.SpacingMm, recipe.SpacingMm));
-        return new Volume<byte>(geometry, predicted.contiguous().data<byte>().ToArray());
+        return new Volume<byte>(ModelGeometry(probabilities, recipe), predicted.contiguous().data<byte>().ToArray());
+    }
+
+    private static VolumeGeometry ModelGeometry(Tensor probabilities, SegmentationRecipe recipe)
+    {
+        var size = probabilities.shape.Skip(1).Select(d => (int)d).ToArray();
+        return VolumeGeometry.Axial(new Size3(size[2], size[1], size[0]), new Vec3(recipe.SpacingMm, recipe.SpacingMm, recipe.SpacingMm));
     }
 
     /// <summary>L1 and L2 Dice on the CT's own grid (canonical orientation, native spacing), the masks made as the
@@ -117,7 +115,13 @@ public static class SegmentationValidation
 
     /// <summary>The level rule on the model's class map of HU (D, H, W): what the pipeline gets.</summary>
     public static VertebraLevelResult Levels(SlidingWindowSegmenter segmenter, Tensor hu, SegmentationRecipe recipe, VertebraLevelOptions? rule = null) =>
-        VertebraLevels.Identify(PredictClasses(segmenter, hu, recipe), rule);
+        Identify(segmenter, hu, recipe, rule);
+
+    private static VertebraLevelResult Identify(SlidingWindowSegmenter segmenter, Tensor hu, SegmentationRecipe recipe, VertebraLevelOptions? rule)
+    {
+        using var probabilities = PredictProbabilities(segmenter, hu, recipe);
+        return VertebraLevels.Identify(VolumeTensors.ToArray(probabilities), (int)probabilities.shape[0], ModelGeometry(probabilities, recipe), rule);
+    }
 
     /// <summary>The synthesis' levels T10 … L5, head to feet; the true level map holds 1 + their index.</summary>
     public static readonly IReadOnlyList<string> LevelNames = Enum.GetNames<VertebralLevel>();

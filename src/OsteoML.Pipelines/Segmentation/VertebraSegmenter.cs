@@ -79,18 +79,7 @@ public sealed class VertebraSegmenter : IDisposable
         var size = grid.Size;
         var probabilities = _window.Predict(input, size, out var classes);
         var voxels = grid.VoxelCount;
-        var argmax = new byte[voxels];
-        Parallel.For(0, size[0], d =>
-        {
-            for (var v = (long)d * size[1] * size[2]; v < (long)(d + 1) * size[1] * size[2]; v++)
-            {
-                var best = 0;
-                for (var c = 1; c < classes; c++)
-                    if (probabilities[c * voxels + v] > probabilities[best * voxels + v]) best = c;
-                argmax[v] = (byte)best;
-            }
-        });
-        var levels = VertebraLevels.Identify(new Volume<byte>(grid.Geometry, argmax));
+        var levels = VertebraLevels.Identify(probabilities, classes, grid.Geometry);
 
         // Level code per component, the bodies' summary and their box on the model grid.
         var codeOf = new byte[levels.Bodies.Count == 0 ? 1 : levels.Bodies.Max(b => b.Component) + 1];

@@ -144,6 +144,53 @@ public sealed class VertebraLevelsTests
     }
 
     [TestMethod]
+    public void A_weak_bridge_across_a_disc_is_dropped_from_the_probabilities_but_a_confident_one_is_refused()
+    {
+        // L1 and L2 (bodies 3 and 4) fused through the whole disc between them. Probabilities: 0.9 for each voxel's class
+        // in the map, except the disc's trabecular voxels, where trabecular bone wins narrowly (0.55 against 0.45) —
+        // what a thin disc blurred by thick slices gives. The argmax is refused as fused; the rule's retry finds L1.
+        var (classes, bodySlices, truth) = Column(bodies: 6, ribBearing: 3, fusedDiscBelow: 3);
+        Assert.IsTrue(VertebraLevels.Identify(classes).FusedBodies, "precondition: the argmax map is fused");
+
+        var weak = Probabilities(classes, truth, discTrabecular: 0.55f);
+        var result = VertebraLevels.Identify(weak, SegmentationClasses.Count, classes.Geometry);
+        Assert.AreEqual(LevelStatus.Identified, result.Status, result.Reason);
+        StringAssert.Contains(result.Reason, "probability reaches 0.6");
+        var l1 = result.Mask("L1")!;
+        var (lo, hi) = bodySlices[3];
+        for (var z = 0; z < classes.Size.Z; z++)
+            Assert.AreEqual(z >= lo && z < hi ? BodyWidth * BodyWidth - 4 * (BodyWidth - 1) : 0, CountSlice(l1, z), $"slice {z}");
+
+        var confident = Probabilities(classes, truth, discTrabecular: 0.95f);
+        var refused = VertebraLevels.Identify(confident, SegmentationClasses.Count, classes.Geometry);
+        Assert.AreEqual(LevelStatus.Uncertain, refused.Status, refused.Reason);
+        Assert.IsTrue(refused.FusedBodies);
+    }
+
+    /// <summary>Class-major probabilities: 0.9 on each voxel's class, the rest shared; trabecular voxels outside every
+    /// true body (the fused disc) get <paramref name="discTrabecular"/> and the rest on other bone.</summary>
+    private static float[] Probabilities(Volume<byte> classes, Volume<byte> truth, float discTrabecular)
+    {
+        var n = classes.Voxels.Length;
+        var k = SegmentationClasses.Count;
+        var p = new float[k * n];
+        for (var v = 0; v < n; v++)
+        {
+            for (var c = 0; c < k; c++)
+                p[c * n + v] = 0.1f / (k - 1);
+            p[classes.Voxels[v] * n + v] = 0.9f;
+            if (classes.Voxels[v] == SegmentationClasses.Trabecular && truth.Voxels[v] == 0)
+            {
+                for (var c = 0; c < k; c++)
+                    p[c * n + v] = 0;
+                p[SegmentationClasses.Trabecular * n + v] = discTrabecular;
+                p[SegmentationClasses.OtherVertebralBone * n + v] = 1 - discTrabecular;
+            }
+        }
+        return p;
+    }
+
+    [TestMethod]
     public void A_single_body_with_a_waist_is_not_cut()
     {
         // One 40 mm tall core (taller than SplitMinHeightMm) whose middle slices are 20 % narrower.
