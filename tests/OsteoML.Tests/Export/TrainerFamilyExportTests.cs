@@ -70,8 +70,9 @@ public sealed class TrainerFamilyExportTests
     }
 
     /// <summary>
-    /// Whether a family's heads convert and match ML.NET to 1e-4 in ONNX Runtime on real studies decides whether the
-    /// exporter lists it as not exported — and a listed family is refused with one line.
+    /// A family the exporter does not list must convert and match ML.NET to 1e-4 in ONNX Runtime on real studies; a
+    /// listed family is refused with one line. Not the converse: Poisson is listed for a float32 error that depends on
+    /// the data (1.5e-4 when listed, 1.2e-7 on today's features), and refusing it where it happens to pass is the safe side.
     /// </summary>
     [TestMethod]
     [DynamicData(nameof(Families))]
@@ -101,7 +102,8 @@ public sealed class TrainerFamilyExportTests
         TestContext.WriteLine($"{bmdFamily} + {classFamily}: {outcome}");
 
         var listed = OnnxExporter.NotExported.ContainsKey(bmdFamily) || OnnxExporter.NotExported.ContainsKey(classFamily);
-        Assert.AreEqual(!exact, listed, $"{bmdFamily} + {classFamily}: {outcome}, but the exporter {(listed ? "lists" : "does not list")} it as not exported.");
+        if (!listed)
+            Assert.IsTrue(exact, $"{bmdFamily} + {classFamily}: {outcome}, but the exporter does not list it as not exported.");
         if (listed)
         {
             var refusal = Assert.ThrowsExactly<NotSupportedException>(() => OnnxExporter.CheckExportable(heads));
