@@ -49,6 +49,13 @@ public sealed record VertebraLevelOptions
     /// <summary>When the argmax map fuses two bodies, the trabecular probabilities the rule tries in turn as the class's
     /// floor: a thin disc blurred by thick slices can leave a bridge of voxels where trabecular bone wins narrowly.</summary>
     public IReadOnlyList<float> FusedRetryProbabilities { get; init; } = [0.6f, 0.7f, 0.8f, 0.9f];
+    /// <summary>How many fewer contradictions (a rib-free body above T12, a rib-bearing one below) a higher anchor must
+    /// explain than the lowest rib-bearing body before it replaces it. Ribs stop at T12, so rib-bearing bodies form one
+    /// run from the top; a lower run separated from it by rib-free bodies is bone the network took for rib — on real
+    /// scans the iliac crest and sacral alae beside L5/S1, which our synthetic anatomy lacks. With a margin of 2 it
+    /// takes three rib-free bodies in between (three thoracic levels whose ribs were all missed is not plausible); a
+    /// margin of 1 is ambiguous and refused.</summary>
+    public int MinAnchorMargin { get; init; } = 2;
 }
 
 /// <summary>Result of the level count: every body found, and the L1 and L2 component ids when identified.</summary>
@@ -129,9 +136,11 @@ public static class VertebraLevels
 
         if (bodies.Count == 0)
             return new(LevelStatus.NotCovered, "no vertebral body found", bodies, components);
-        var t12Index = bodies.FindLastIndex(b => b.BearsRibs(options));
-        if (t12Index < 0)
-            return new(LevelStatus.NoRibAnchor, "no rib-bearing vertebra in the scan, so the lumbar levels cannot be counted", bodies, components);
+        var ribBearing = bodies.Select(b => b.BearsRibs(options)).ToArray();
+        var anchor = RibAnchor(ribBearing, options.MinAnchorMargin);
+        if (anchor.Index < 0)
+            return new(anchor.Ambiguous ? LevelStatus.Uncertain : LevelStatus.NoRibAnchor, anchor.Reason, bodies, components);
+        var t12Index = anchor.Index;
 
         bodies[t12Index].Level = "T12";
         for (var i = t12Index + 1; i < bodies.Count && i - t12Index - 1 < LevelsBelowT12.Count; i++)
@@ -154,7 +163,40 @@ public static class VertebraLevels
             if (body.TouchesScanEdge)
                 return new(LevelStatus.NotCovered, $"{level} is cut by the scan's edge", bodies, components);
         }
-        return new(LevelStatus.Identified, "T12 identified by its ribs; L1 and L2 counted below it", bodies, components);
+        return new(LevelStatus.Identified, "T12 identified by its ribs; L1 and L2 counted below it" + anchor.Reason, bodies, components);
+    }
+
+    /// <summary>
+    /// Which body is T12, from each body's rib flag (head first). Anatomy allows one pattern: rib-bearing bodies down to
+    /// T12, rib-free below. The lowest rib-bearing body fits it whenever the network's rib voxels are right; when a
+    /// lower run of "rib-bearing" bodies sits under rib-free ones, every candidate is scored by the contradictions it
+    /// leaves (rib-free bodies above it, rib-bearing ones below) and a higher candidate wins only by
+    /// <paramref name="margin"/> or more; a closer call is ambiguous. Index −1 when there is no anchor or it is ambiguous.
+    /// </summary>
+    internal static (int Index, bool Ambiguous, string Reason) RibAnchor(IReadOnlyList<bool> ribBearing, int margin)
+    {
+        var lowest = -1;
+        for (var i = 0; i < ribBearing.Count; i++)
+            if (ribBearing[i]) lowest = i;
+        if (lowest < 0)
+            return (-1, false, "no rib-bearing vertebra in the scan, so the lumbar levels cannot be counted");
+        int Contradictions(int t)
+        {
+            var n = 0;
+            for (var i = 0; i < ribBearing.Count; i++)
+                if (ribBearing[i] != i <= t) n++;
+            return n;
+        }
+        var best = lowest;
+        for (var t = lowest - 1; t >= 0; t--)
+            if (ribBearing[t] && Contradictions(t) < Contradictions(best)) best = t;
+        if (best == lowest)
+            return (lowest, false, "");
+        var gain = Contradictions(lowest) - Contradictions(best);
+        var ignored = Enumerable.Range(best + 1, ribBearing.Count - best - 1).Count(i => ribBearing[i]);
+        if (gain < margin)
+            return (-1, true, $"rib-bearing bodies are not one run from the top: {ignored} lie below rib-free ones, so which is T12 is ambiguous");
+        return (best, false, $" (rib-like bone beside {ignored} lower body(ies) ignored: rib-free bodies lie between them and the ribs above, as beside the pelvis)");
     }
 
     private static List<VertebralBody> DescribeBodies(Volume<byte> classes, Volume<int> components, int count, VertebraLevelOptions options)

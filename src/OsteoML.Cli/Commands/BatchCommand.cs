@@ -15,7 +15,7 @@ internal static class BatchCommand
     public static Command Create(CliContext context)
     {
         var model = ScreenCommand.ModelOption();
-        var root = new Argument<DirectoryInfo>("ROOT") { Description = "Folder tree of DICOM studies." };
+        var root = new Argument<FileSystemInfo>("ROOT") { Description = "Folder tree of DICOM studies, a cohort manifest (.csv; series_dir may name DICOM folders or NIfTI files) or one NIfTI CT file." };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder for results.jsonl, results.csv (and predictions.csv with --truth).", Required = true };
         var jobs = ScreenCommand.JobsOption();
         var truth = new Option<FileInfo?>("--truth") { Description = "Cohort manifest with the reference BMD: also write predictions.csv in the evaluation format." };
@@ -30,9 +30,8 @@ internal static class BatchCommand
         {
             var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
             var rootPath = parseResult.GetValue(root)!.FullName;
-            if (!Directory.Exists(rootPath)) throw new DirectoryNotFoundException($"{rootPath}: no such folder.");
             var jobCount = parseResult.GetValue(jobs);
-            var studies = StudySource.FromFolder(rootPath);
+            var studies = StudySource.FromPath(rootPath);
             var store = new BatchResults(parseResult.GetValue(output)!.FullName);
             var pending = studies.Studies.Where(s => !store.Contains(s.SeriesInstanceUid)).ToList();
             foreach (var failure in studies.Failures.Where(f => !store.Contains(BatchResults.FailureKey(f.Location))))
@@ -69,7 +68,7 @@ internal static class BatchCommand
     private static void TryWriteQa(Screener screener, StudyRow study, StudyResult result, string path)
     {
         var volume = screener.Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
-        var key = OsteoML.Pipelines.Segmentation.SegmentationStore.Key(study.SeriesInstanceUid, screener.Runtime.SegmentationModelSha256);
+        var key = screener.Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath);
         var png = QaImage.Render(volume, screener.Runtime.Store.Get(key), result);
         File.WriteAllBytes(path + ".tmp", png);
         File.Move(path + ".tmp", path, overwrite: true);

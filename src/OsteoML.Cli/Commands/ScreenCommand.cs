@@ -9,8 +9,8 @@ using Spectre.Console;
 namespace OsteoML.Cli.Commands;
 
 /// <summary>
-/// <c>osteoml screen --model MODEL DICOM_DIR [--json] [--qa-png FILE]</c>: BMD, class, probabilities, per-level values,
-/// site calibration and QA flags of the CT series in a folder. Exit 0 with a BMD, 3 when the series was read but
+/// <c>osteoml screen --model MODEL STUDY [--json] [--qa-png FILE]</c>: BMD, class, probabilities, per-level values,
+/// site calibration and QA flags of the CT series in a folder (or of a NIfTI CT file). Exit 0 with a BMD, 3 when the series was read but
 /// L1/L2 could not be named (no guess), 1 when it could not be read.
 /// </summary>
 internal static class ScreenCommand
@@ -18,7 +18,7 @@ internal static class ScreenCommand
     public static Command Create(CliContext context)
     {
         var model = ModelOption();
-        var folder = new Argument<DirectoryInfo>("DICOM_DIR") { Description = "Folder with the study's CT series (searched recursively)." };
+        var folder = new Argument<FileSystemInfo>("STUDY") { Description = "Folder with the study's CT series (searched recursively for DICOM), or a NIfTI CT file (.nii, .nii.gz; scanner fields from a JSON sidecar beside it)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per series instead of a table." };
         var qaPng = new Option<FileInfo?>("--qa-png") { Description = "Write the QA image (sagittal + coronal with masks, ROI, per-level HU and BMD) to this PNG." };
         var device = DeviceOption();
@@ -27,7 +27,7 @@ internal static class ScreenCommand
         command.SetAction(parseResult =>
         {
             var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
-            var studies = StudySource.FromFolder(parseResult.GetValue(folder)!.FullName);
+            var studies = StudySource.FromPath(parseResult.GetValue(folder)!.FullName);
             if (studies.Studies.Count == 0)
                 throw new InvalidDataException($"{parseResult.GetValue(folder)!.FullName}: no CT series to screen{(studies.Failures.Count > 0 ? $" ({studies.Failures[0].Reason})" : "")}.");
             using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, Device(parseResult, device));
@@ -42,7 +42,7 @@ internal static class ScreenCommand
                 {
                     var path = studies.Studies.Count == 1 ? png.FullName : Path.ChangeExtension(png.FullName, null) + $"-{index + 1}.png";
                     var volume = screener.Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
-                    var segmentation = screener.Runtime.Store.Get(SegmentationStore.Key(study.SeriesInstanceUid, screener.Runtime.SegmentationModelSha256));
+                    var segmentation = screener.Runtime.Store.Get(screener.Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath));
                     File.WriteAllBytes(path, QaImage.Render(volume, segmentation, result));
                     if (!parseResult.GetValue(json)) context.Out.WriteLine($"wrote {path}");
                 }

@@ -194,23 +194,3 @@ public sealed class DicomStack
         return new CtVolume(new Volume<float>(geometry, voxels), this);
     }
 }
-
-/// <summary>A CT series as a volume of Hounsfield units with where it came from.</summary>
-public sealed record CtVolume(Volume<float> Hu, DicomStack Stack)
-{
-    public string StudyInstanceUid => Stack.StudyInstanceUid;
-    public string SeriesInstanceUid => Stack.SeriesInstanceUid;
-    public string Modality => Stack.Modality;
-    public CtAcquisition Acquisition => Stack.Acquisition;
-    public IReadOnlyList<string> Warnings => Stack.Warnings;
-
-    /// <summary>Scans a folder and loads its one accepted stack (or the one with the most slices), for callers that expect one series.</summary>
-    public static CtVolume Load(string directory)
-    {
-        var scan = DicomSeriesScanner.Scan(directory);
-        var stack = scan.Accepted.MaxBy(s => s.Slices.Count)
-                    ?? throw new DicomDataException($"{directory}: no usable image stack ({scan.FilesScanned} files, {scan.FailedFiles.Count} failed, "
-                                                    + $"{scan.Rejected.Count()} stacks rejected{(scan.Rejected.FirstOrDefault() is { } r ? ": " + r.RejectionReason : "")}).");
-        return stack.LoadVolume();
-    }
-}

@@ -39,7 +39,10 @@ public sealed class Screener : IDisposable
     {
         var clock = Stopwatch.StartNew();
         features = _extractor.Compute(study);
-        return StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds);
+        var result = StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds);
+        // Features may come from the feature cache without the segmentation stage running: positions only when it is at hand.
+        var key = Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath);
+        return result.Status == StudyResult.Failed || !Runtime.Store.Contains(key) ? result : result with { Vertebrae = VertebraResult.From(Runtime.Store.Get(key)) };
     }
 
     /// <summary>Features and global predictions of many studies (cached when the screener has a cache folder).</summary>

@@ -35,6 +35,8 @@ public sealed record StudyResult
     public string? CalibrationProfile { get; init; }
     public string? CalibrationNote { get; init; }
     public IReadOnlyList<LevelResult> Levels { get; init; } = [];
+    /// <summary>Every vertebra the segmentation named (T10–L5), with its position in patient coordinates.</summary>
+    public IReadOnlyList<VertebraResult> Vertebrae { get; init; } = [];
     public IReadOnlyDictionary<string, double?> Tissues { get; init; } = new Dictionary<string, double?>();
     public IReadOnlyList<string> QaFlags { get; init; } = [];
     public string? LevelStatus { get; init; }

@@ -43,7 +43,7 @@ public sealed class SegmentVertebraeFactory : CustomMappingFactory<SegmentVerteb
         var runtime = _runtime;
         return (input, output) =>
         {
-            var key = SegmentationStore.Key(input.SeriesInstanceUid.Length > 0 ? input.SeriesInstanceUid : input.SeriesPath, runtime.SegmentationModelSha256);
+            var key = runtime.SegmentationKey(input.SeriesInstanceUid, input.SeriesPath);
             VertebraSegmentation segmentation;
             if (runtime.Store.Contains(key))
                 segmentation = runtime.Store.Get(key);

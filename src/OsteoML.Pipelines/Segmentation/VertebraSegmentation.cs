@@ -5,8 +5,12 @@ using OsteoML.Pipelines.Volumes;
 
 namespace OsteoML.Pipelines.Segmentation;
 
-/// <summary>One vertebral body the count found: its level (or null), size and how sure the network was inside it.</summary>
-public sealed record SegmentedBody(string? Level, int Code, double VolumeCm3, double MeanTrabecularProbability, bool TouchesScanEdge, bool BearsRibs);
+/// <summary>One vertebral body the count found: its level (or null), size and how sure the network was inside it; for a named
+/// level also where it is in patient coordinates (LPS, mm) — the trabecular mask's centroid and its craniocaudal extent
+/// (<paramref name="SuperiorMm"/>, <paramref name="InferiorMm"/>: patient Z of its highest and lowest voxel faces), so level naming
+/// can be checked against a reference on real scans. Null for unnamed bodies and in caches written before they were kept.</summary>
+public sealed record SegmentedBody(string? Level, int Code, double VolumeCm3, double MeanTrabecularProbability, bool TouchesScanEdge, bool BearsRibs,
+    double[]? CentroidMm = null, double? SuperiorMm = null, double? InferiorMm = null);
 
 /// <summary>
 /// What SegmentVertebrae knows about a series: the level count's verdict, every body found, and the level maps —

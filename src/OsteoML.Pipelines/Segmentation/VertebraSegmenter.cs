@@ -100,8 +100,6 @@ public sealed class VertebraSegmenter : IDisposable
             hi[0] = Math.Max(hi[0], d); hi[1] = Math.Max(hi[1], h); hi[2] = Math.Max(hi[2], w);
         }
         var options = new VertebraLevelOptions();
-        var bodies = levels.Bodies.Select(b => new SegmentedBody(b.Level, codeOf[b.Component], b.VolumeMm3 / 1000,
-            b.Voxels > 0 ? probabilitySum[b.Component] / b.Voxels : double.NaN, b.TouchesScanEdge, b.BearsRibs(options))).ToList();
 
         var confidence = double.NaN;
         if (levels.Status == LevelStatus.Identified)
@@ -118,6 +116,15 @@ public sealed class VertebraSegmenter : IDisposable
             (nativeLo, nativeHi) = grid.NativeBox(lo, hi, Options.NativeMarginVoxels);
             nativeLevels = NativeLevels(grid, probabilities, classes, modelLevels, nativeLo, nativeHi);
         }
+        var positions = LevelPositions.Of(hu.Geometry, nativeLo, nativeHi, nativeLevels);
+        var bodies = levels.Bodies.Select(b =>
+        {
+            var body = new SegmentedBody(b.Level, codeOf[b.Component], b.VolumeMm3 / 1000,
+                b.Voxels > 0 ? probabilitySum[b.Component] / b.Voxels : double.NaN, b.TouchesScanEdge, b.BearsRibs(options));
+            return positions.TryGetValue(codeOf[b.Component], out var p) && b.Level is not null
+                ? body with { CentroidMm = [p.Centroid.X, p.Centroid.Y, p.Centroid.Z], SuperiorMm = p.SuperiorMm, InferiorMm = p.InferiorMm }
+                : body;
+        }).ToList();
         return new VertebraSegmentation
         {
             SeriesInstanceUid = seriesInstanceUid,

@@ -4,6 +4,7 @@ using Microsoft.Data.Analysis;
 using OsteoML.Dicom;
 using OsteoML.Dicom.IO;
 using OsteoML.Dicom.Series;
+using OsteoML.Pipelines.Volumes;
 
 namespace OsteoML.Pipelines.Studies;
 
@@ -24,6 +25,37 @@ public static class StudySource
 {
     /// <summary>Stacks with fewer slices than this are single images or fragments, not a spine CT: reported, not screened.</summary>
     public const int MinimumSlices = 8;
+
+    /// <summary>A NIfTI file is one study (<see cref="FromNifti"/>), a <c>.csv</c> file a cohort manifest (<see cref="FromManifest"/>);
+    /// a folder is scanned for DICOM (<see cref="FromFolder"/>).</summary>
+    public static StudyList FromPath(string path)
+    {
+        if (NiftiCtVolume.IsNifti(path)) return FromNifti(path);
+        if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return FromManifest(path);
+        if (!Directory.Exists(path)) throw new DirectoryNotFoundException($"{path}: no such folder, NIfTI file or manifest.");
+        return FromFolder(path);
+    }
+
+    /// <summary>
+    /// One NIfTI CT file as a study: UIDs and site key from its JSON sidecar (<see cref="NiftiCtVolume"/>). Folders are
+    /// not searched for NIfTI files, because label maps and CTs share the format and a folder cannot say which is which.
+    /// </summary>
+    public static StudyList FromNifti(string file)
+    {
+        var full = Path.GetFullPath(file);
+        if (!File.Exists(full)) throw new FileNotFoundException($"{full}: no such NIfTI file.");
+        var series = NiftiCtVolume.SeriesUid(full);
+        var study = new StudyRow
+        {
+            StudyId = Path.GetFileName(full),
+            PatientId = series,
+            StudyInstanceUid = series,
+            SeriesInstanceUid = series,
+            SeriesPath = full,
+            SiteKey = SiteKey.From(NiftiCtVolume.Acquisition(full)),
+        };
+        return new StudyList([study], []);
+    }
 
     public static StudyList FromFolder(string root)
     {
@@ -85,9 +117,14 @@ public static class StudySource
         return new StudyList(studies.Where(s => s is not null).ToList(), failures.OrderBy(f => f.Location, StringComparer.Ordinal).ToList());
     }
 
-    /// <summary>The site key of a series folder, from the first DICOM image header in it (pixels are not read).</summary>
+    /// <summary>The site key of a series folder, from the first DICOM image header in it (pixels are not read); of a NIfTI file, from its sidecar.</summary>
     public static string ReadSiteKey(string seriesPath)
     {
+        if (NiftiCtVolume.IsNifti(seriesPath))
+        {
+            if (!File.Exists(seriesPath)) throw new FileNotFoundException($"{seriesPath}: no such NIfTI file.");
+            return SiteKey.From(NiftiCtVolume.Acquisition(seriesPath));
+        }
         if (!Directory.Exists(seriesPath)) throw new DirectoryNotFoundException($"{seriesPath}: no such series folder.");
         foreach (var file in Directory.EnumerateFiles(seriesPath).Order(StringComparer.Ordinal))
         {

@@ -4,7 +4,7 @@ using OsteoML.Dicom.Series;
 namespace OsteoML.Pipelines.Volumes;
 
 /// <summary>
-/// Loads a series folder as a CT volume and keeps the last few, so the stages of one row (segment, measure) read
+/// Loads a series folder (or a NIfTI file) as a CT volume and keeps the last few, so the stages of one row (segment, measure) read
 /// the DICOM files once. Thread-safe; bounded to <see cref="Capacity"/> volumes.
 /// </summary>
 public sealed class StudyVolumes(int capacity = 2)
@@ -36,9 +36,11 @@ public sealed class StudyVolumes(int capacity = 2)
         return volume;
     }
 
-    /// <summary>The accepted stack of <paramref name="seriesInstanceUid"/> in the folder (the largest accepted stack when the UID is empty).</summary>
+    /// <summary>The accepted stack of <paramref name="seriesInstanceUid"/> in the folder (the largest accepted stack when the UID is empty), or the
+    /// volume of a NIfTI file.</summary>
     public static CtVolume Read(string seriesPath, string seriesInstanceUid)
     {
+        if (NiftiCtVolume.IsNifti(seriesPath)) return NiftiCtVolume.Load(seriesPath);
         var scan = DicomSeriesScanner.Scan(seriesPath);
         var candidates = scan.Stacks.Where(s => seriesInstanceUid.Length == 0 || s.SeriesInstanceUid == seriesInstanceUid).ToList();
         var stack = candidates.Where(s => s.RejectionReason is null).MaxBy(s => s.Slices.Count);

@@ -20,13 +20,13 @@ internal static class SpineColumn
 
     /// <summary>
     /// A column of trabecular boxes (2 mm voxels, head at high k), each with its outer ring as other bone; the
-    /// top <paramref name="ribBearing"/> get a rib rod either side at mid-height. <paramref name="bridge"/> &gt; 0 joins
+    /// top <paramref name="ribBearing"/> (and the bodies listed in <paramref name="strayRibs"/>, as a network's rib voxels on the pelvis) get a rib rod either side at mid-height. <paramref name="bridge"/> &gt; 0 joins
     /// consecutive bodies with a bridge × bridge trabecular rod through each disc; <paramref name="fusedDiscBelow"/>
     /// fills the disc below that body with trabecular bone. The column is tilted by <paramref name="tiltDeg"/> about the
     /// left–right axis (like lordosis). Returns the class map, the k-range of each body in the column's own frame (head
     /// first) and the true body map (1 + body index on each body's own trabecular voxels; bridges and fused discs are not bodies).
     /// </summary>
-    internal static Phantom Column(int bodies, int ribBearing, int bridge = 0, int fusedDiscBelow = -1, double tiltDeg = 0, int side = Side)
+    internal static Phantom Column(int bodies, int ribBearing, int bridge = 0, int fusedDiscBelow = -1, double tiltDeg = 0, int side = Side, int[]? strayRibs = null)
     {
         var depth = bodies * (BodyHeight + Disc) + 2 * Disc;
         var volume = new Volume<byte>(VolumeGeometry.Axial(new Size3(Side, side, depth), new Vec3(2, 2, 2)));
@@ -44,7 +44,7 @@ internal static class SpineColumn
             // Back into the column's frame: (x, v, w), v and w in voxels with the body centred at v = Side / 2 - 0.5.
             var v = Side / 2.0 - 0.5 + (y - cy) * cos + (z - cz) * sin;
             var w = cz - (y - cy) * sin + (z - cz) * cos;
-            var (label, body) = ColumnLabel(x, v, w, ranges, ribBearing, bridge, fusedDiscBelow, lo0);
+            var (label, body) = ColumnLabel(x, v, w, ranges, ribBearing, bridge, fusedDiscBelow, lo0, strayRibs ?? []);
             if (label != 0)
                 volume[x, y, z] = label;
             if (body >= 0 && label == SegmentationClasses.Trabecular)
@@ -53,7 +53,7 @@ internal static class SpineColumn
         return new Phantom(volume, ranges, truth);
     }
 
-    private static (byte Label, int Body) ColumnLabel(int x, double v, double w, List<(int Lo, int Hi)> ranges, int ribBearing, int bridge, int fusedDiscBelow, int lo0)
+    private static (byte Label, int Body) ColumnLabel(int x, double v, double w, List<(int Lo, int Hi)> ranges, int ribBearing, int bridge, int fusedDiscBelow, int lo0, int[] strayRibs)
     {
         // A tilted voxel centre takes the label of the nearest point of the column's own lattice.
         var vi = (int)Math.Round(v);
@@ -72,7 +72,7 @@ internal static class SpineColumn
                 if (bridge > 0 && x >= Side / 2 && x < Side / 2 + bridge && vi >= Side / 2 && vi < Side / 2 + bridge)
                     return (SegmentationClasses.Trabecular, -1);
             }
-            if (b < ribBearing)
+            if (b < ribBearing || strayRibs.Contains(b))
             {
                 var mid = (lo + hi) / 2;
                 var rod = (wi == mid || wi == mid + 1) && (vi == Side / 2 || vi == Side / 2 + 1);

@@ -25,6 +25,43 @@ public sealed class VertebraLevelsTests
     }
 
     [TestMethod]
+    public void Rib_like_bone_beside_a_low_body_under_rib_free_ones_does_not_move_T12()
+    {
+        // Real CT: the iliac crest beside L5 taken for rib. Bodies T11, T12 bear ribs; L1–L4 do not; L5 "does"; S1 below.
+        var (classes, _) = Column(bodies: 8, ribBearing: 2, strayRibs: [6]);
+        var result = VertebraLevels.Identify(classes);
+
+        Assert.AreEqual(LevelStatus.Identified, result.Status, result.Reason);
+        CollectionAssert.AreEqual(new[] { null, "T12", "L1", "L2", "L3", "L4", "L5", null }, result.Bodies.Select(b => b.Level).ToArray());
+        StringAssert.Contains(result.Reason, "ignored");
+    }
+
+    [TestMethod]
+    public void A_lower_rib_run_close_to_the_upper_one_is_refused_as_ambiguous()
+    {
+        // Two rib-free bodies between the runs: either two thoracic levels lost their ribs or one lumbar body gained some.
+        var (classes, _) = Column(bodies: 6, ribBearing: 1, strayRibs: [3]);
+        var result = VertebraLevels.Identify(classes);
+
+        Assert.AreEqual(LevelStatus.Uncertain, result.Status, result.Reason);
+        Assert.IsNull(result.Mask("L1"), "no partial answer");
+    }
+
+    [TestMethod]
+    public void Rib_anchor_counts_contradictions_of_each_candidate()
+    {
+        // The lowest rib-bearing body stays T12 when a higher one explains the flags no better (a missed T11 rib).
+        Assert.AreEqual(2, VertebraLevels.RibAnchor([true, false, true, false, false], 2).Index);
+        // Three rib-free bodies between: the low run is stray (contradictions 1 against 3).
+        Assert.AreEqual(0, VertebraLevels.RibAnchor([true, false, false, false, true, false], 2).Index);
+        var ambiguous = VertebraLevels.RibAnchor([true, false, false, true, false], 2);
+        Assert.AreEqual(-1, ambiguous.Index);
+        Assert.IsTrue(ambiguous.Ambiguous);
+        Assert.AreEqual(-1, VertebraLevels.RibAnchor([false, false, false], 2).Index);
+        Assert.IsFalse(VertebraLevels.RibAnchor([false, false, false], 2).Ambiguous);
+    }
+
+    [TestMethod]
     public void Without_ribs_no_level_is_named()
     {
         var (classes, _) = Column(bodies: 4, ribBearing: 0);
