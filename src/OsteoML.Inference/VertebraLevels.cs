@@ -276,7 +276,7 @@ public static class VertebraLevels
     }
 
     /// <summary>The voxel axis most aligned with patient Z (superior–inferior).</summary>
-    internal static int CraniocaudalAxis(Direction3 d)
+    public static int CraniocaudalAxis(Direction3 d)
     {
         var best = 0;
         for (var axis = 1; axis < 3; axis++)

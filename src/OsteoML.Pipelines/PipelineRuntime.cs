@@ -33,11 +33,14 @@ public sealed class PipelineRuntime : IDisposable
         Store = new SegmentationStore(cacheDirectory is null ? null : Path.Combine(cacheDirectory, SegmentationFolder));
         var card = ModelCard.Read(Path.Combine(segmentationModelDirectory, ModelCard.FileName));
         SegmentationModelSha256 = card.Sha256;
+        SegmentationSpacingMm = card.Preprocessing.SpacingMm[0];
         _segmenter = new Lazy<VertebraSegmenter>(() => new VertebraSegmenter(segmentationModelDirectory, SegmentationOptions, Device));
     }
 
     public string SegmentationModelDirectory { get; }
     public string SegmentationModelSha256 { get; }
+    /// <summary>The segmentation model's grid spacing (its card), where the DenseNet crop and the tissue ROIs are taken.</summary>
+    public double SegmentationSpacingMm { get; }
     public SegmentationOptions SegmentationOptions { get; }
     public MeasurementOptions MeasurementOptions { get; }
     public DenseNetCropSpec? Crop { get; }

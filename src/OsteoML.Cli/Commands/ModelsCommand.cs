@@ -1,3 +1,7 @@
+using System.Text.Json;
+using OsteoML.Pipelines.Screening;
+using OsteoML.Pipelines.Segmentation;
+using OsteoML.Pipelines.Validation;
 using OsteoML.Inference;
 using System.CommandLine;
 using OsteoML.Models;
@@ -124,12 +128,20 @@ internal static class ModelsCommand
         var perSite = new Option<int?>("--per-site") { Description = "Only the first N cases of each site (default: every case of the splits)." };
         var cases = new Option<string?>("--cases-csv") { Description = "Write one row per case (level outcome, Dice, failure diagnosis) to this CSV." };
         var update = new Option<bool>("--update-card") { Description = "Segmentation model: write the measured metrics into the card (the ONNX file is untouched)." };
-        var command = new Command("validate", "Measure a shipped model through ONNX Runtime on a cohort's test and independent splits: segmentation (per-site L1/L2 Dice, level identification, failure causes) or features (a ridge read-out of BMD).")
+        var reference = new Option<string?>("--reference")
         {
-            directory, segmentation, preset, seed, perSite, cases, update,
+            Description = "Segmentation model: validate on real CTs with reference vertebra labels instead of the synthetic splits — a folder with "
+                + $"{ReferenceCase.FileName} (case_id, ct, labels, scheme[, body]) or that file. Exit 1 when a level is named wrongly, 3 when a case is refused.",
+        };
+        var json = new Option<bool>("--json") { Description = "With --reference: one JSON object per case." };
+        var command = new Command("validate", "Measure a shipped model through ONNX Runtime on a cohort's test and independent splits: segmentation (per-site L1/L2 Dice, level identification, failure causes) or features (a ridge read-out of BMD); or the segmentation on real CTs with reference labels (--reference).")
+        {
+            directory, segmentation, preset, seed, perSite, cases, update, reference, json,
         };
         command.SetAction((parseResult, cancel) =>
         {
+            if (parseResult.GetValue(reference) is { } referencePath)
+                return Task.FromResult(ValidateOnReference(context, parseResult.GetValue(directory)!, referencePath, parseResult.GetValue(cases), parseResult.GetValue(json)));
             var options = new BackboneValidationOptions
             {
                 ModelDirectory = parseResult.GetValue(directory)!,
@@ -144,6 +156,48 @@ internal static class ModelsCommand
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
+    }
+
+    /// <summary><c>models validate DIR --reference REF</c>: each real case through the segmenter and level rule, judged by its labels.</summary>
+    private static int ValidateOnReference(CliContext context, string modelDirectory, string referencePath, string? casesCsv, bool json)
+    {
+        var referenceCases = ReferenceCase.Read(referencePath);
+        using var segmenter = new VertebraSegmenter(modelDirectory);
+        var results = new List<ReferenceCaseResult>();
+        foreach (var referenceCase in referenceCases)
+        {
+            var result = RealCtValidation.Run(segmenter, referenceCase);
+            results.Add(result);
+            if (json)
+            {
+                context.Out.WriteLine(JsonSerializer.Serialize(result, StudyResult.Json));
+                continue;
+            }
+            context.Out.WriteLine($"{result.CaseId}: {result.Outcome} — {result.Status}: {result.Reason} ({ScreenCommand.F(result.Seconds, 1)} s)");
+            context.Out.WriteLine($"  named {string.Join(" ", result.OurLevels)}; reference {string.Join(" ", result.ReferenceLevels)}");
+            foreach (var level in result.Levels.Where(l => l.Level is "L1" or "L2" || l.ReferenceLevelAtOurs is not null))
+                context.Out.WriteLine($"  {level.Level,-3} on reference {level.ReferenceLevelAtOurs ?? "–",-3} Dice {N(level.Dice, 3)} (eroded body {N(level.DiceEroded, 3)}), "
+                    + $"centroid {N(level.CentroidDistanceMm, 1)} mm, mean HU {N(level.OurMeanHu, 1)} vs {N(level.ReferenceMeanHu, 1)}, "
+                    + $"median {N(level.OurMedianHu, 1)} vs {N(level.ReferenceMedianHu, 1)}");
+        }
+        if (casesCsv is not null)
+        {
+            var lines = new List<string> { "case_id,outcome,status,level,reference_level_at_ours,dice,dice_eroded,centroid_mm,our_mean_hu,our_median_hu,reference_mean_hu,reference_median_hu,our_cm3,reference_cm3" };
+            foreach (var r in results)
+            foreach (var l in r.Levels)
+                lines.Add(string.Join(",", r.CaseId, r.Outcome, r.Status, l.Level, l.ReferenceLevelAtOurs ?? "", N(l.Dice, 4, ""), N(l.DiceEroded, 4, ""),
+                    N(l.CentroidDistanceMm, 2, ""), N(l.OurMeanHu, 2, ""), N(l.OurMedianHu, 2, ""), N(l.ReferenceMeanHu, 2, ""), N(l.ReferenceMedianHu, 2, ""),
+                    N(l.OurVolumeCm3, 3, ""), N(l.ReferenceVolumeCm3, 3, "")));
+            File.WriteAllLines(casesCsv, lines);
+        }
+        var wrong = results.Where(r => r.Outcome == RealCtOutcome.WrongLevel).ToList();
+        foreach (var r in wrong)
+            context.Error.WriteLine($"error: case {r.CaseId}: a level is named wrongly ({string.Join(", ", r.Levels.Where(l => l.ReferenceLevelAtOurs is { } x && x != l.Level).Select(l => $"our {l.Level} lies on reference {l.ReferenceLevelAtOurs}"))})");
+        context.Out.WriteLine($"{results.Count} case(s): {results.Count(r => r.Outcome == RealCtOutcome.Correct)} correct, {wrong.Count} wrong level, "
+            + $"{results.Count(r => r.Outcome == RealCtOutcome.Refused)} refused");
+        return wrong.Count > 0 ? ExitCodes.Failure : results.Any(r => r.Outcome == RealCtOutcome.Refused) ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+
+        static string N(double? value, int decimals, string missing = "–") => value is { } v && double.IsFinite(v) ? ScreenCommand.F(v, decimals) : missing;
     }
 
     private static string Describe(IEnumerable<TensorSpec> specs) =>

@@ -23,13 +23,37 @@ internal static class ScreenCommand
         var qaPng = new Option<FileInfo?>("--qa-png") { Description = "Write the QA image (sagittal + coronal with masks, ROI, per-level HU and BMD) to this PNG." };
         var device = DeviceOption();
         var cache = CacheOption();
-        var command = new Command("screen", "Screen one CT study: BMD, class, QA flags and image.") { model, folder, json, qaPng, device, cache };
+        var masks = new Option<FileSystemInfo?>("--masks")
+        {
+            Description = "Your own vertebra segmentation instead of the network: a label map (NIfTI) or a folder of vertebrae_<level>.nii.gz files (TotalSegmentator's output). Levels come from its labels.",
+        };
+        var masksScheme = new Option<string>("--masks-scheme")
+        {
+            Description = "How --masks numbers levels: total (TotalSegmentator's total task), verse (VerSe, vertebrae_pp_refined) or files.",
+            DefaultValueFactory = _ => "total",
+            Validators = { r => { try { VertebraLabelSchemes.Parse(r.GetValueOrDefault<string>()); } catch (ArgumentException ex) { r.AddError($"--masks-scheme: {ex.Message}"); } } },
+        };
+        var command = new Command("screen", "Screen one CT study: BMD, class, QA flags and image.") { model, folder, json, qaPng, device, cache, masks, masksScheme };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(masks) is not null && r.GetValue(cache) is not null)
+                r.AddError("--masks cannot be combined with --cache-dir: the cache holds the network's segmentations.");
+        });
         command.SetAction(parseResult =>
         {
             var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
             var studies = StudySource.FromPath(parseResult.GetValue(folder)!.FullName);
             if (studies.Studies.Count == 0)
                 throw new InvalidDataException($"{parseResult.GetValue(folder)!.FullName}: no CT series to screen{(studies.Failures.Count > 0 ? $" ({studies.Failures[0].Reason})" : "")}.");
+            if (parseResult.GetValue(masks) is { } own)
+            {
+                if (!own.Exists) throw new FileNotFoundException($"{own.FullName}: no such mask file or folder.");
+                foreach (var study in studies.Studies)
+                {
+                    study.MasksPath = own.FullName;
+                    study.MasksScheme = own is DirectoryInfo ? VertebraLabelScheme.Files : VertebraLabelSchemes.Parse(parseResult.GetValue(masksScheme)!);
+                }
+            }
             using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, Device(parseResult, device));
             var results = new List<StudyResult>();
             foreach (var (study, index) in studies.Studies.Select((s, i) => (s, i)))

@@ -38,11 +38,36 @@ public sealed class Screener : IDisposable
     public StudyResult Screen(StudyRow study, out StudyFeatures features)
     {
         var clock = Stopwatch.StartNew();
-        features = _extractor.Compute(study);
+        features = study.MasksPath.Length > 0 && SeedOwnMasks(study) is { } error
+            ? new StudyFeatures { Study = study, Error = error }
+            : _extractor.Compute(study);
         var result = StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds);
         // Features may come from the feature cache without the segmentation stage running: positions only when it is at hand.
         var key = Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath);
         return result.Status == StudyResult.Failed || !Runtime.Store.Contains(key) ? result : result with { Vertebrae = VertebraResult.From(Runtime.Store.Get(key)) };
+    }
+
+    /// <summary>
+    /// Puts the segmentation made from the study's own masks where the segmentation stage looks first, so the network is
+    /// not run; null, or why the masks cannot be used. Only with an in-memory store: a cache folder would keep the masks'
+    /// segmentation under the network's name and hand it to later runs without masks.
+    /// </summary>
+    private string? SeedOwnMasks(StudyRow study)
+    {
+        if (Runtime.Store.Directory is not null)
+            return $"{study.MasksPath}: own masks cannot be used with a cache folder (its segmentations are the network's); run without --cache-dir.";
+        try
+        {
+            var volume = Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
+            var masks = ReferenceVertebrae.Load(study.MasksPath, study.MasksScheme, volume.Hu.Geometry);
+            var segmentation = MaskSegmentation.Build(volume, masks, Runtime.SegmentationSpacingMm, Runtime.SegmentationModelSha256);
+            Runtime.Store.Put(Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath), segmentation);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or UnauthorizedAccessException)
+        {
+            return ex.Message;
+        }
     }
 
     /// <summary>Features and global predictions of many studies (cached when the screener has a cache folder).</summary>

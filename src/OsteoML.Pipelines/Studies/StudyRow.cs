@@ -37,5 +37,12 @@ public sealed class StudyRow
     /// <summary>Reference ACR class (normal, osteopenia, osteoporosis); empty when unknown.</summary>
     public string Class { get; set; } = "";
 
+    /// <summary>The user's own vertebra masks for this series (<see cref="Segmentation.MaskSegmentation"/>): a label map or a folder
+    /// of per-level files; empty to segment with the network. Not a column: the chain finds the masks' segmentation in its store.</summary>
+    [NoColumn] public string MasksPath { get; set; } = "";
+
+    /// <summary>How <see cref="MasksPath"/> numbers its levels.</summary>
+    [NoColumn] public Segmentation.VertebraLabelScheme MasksScheme { get; set; } = Segmentation.VertebraLabelScheme.TotalSegmentator;
+
     [NoColumn] public bool HasLabels => float.IsFinite(Bmd);
 }

@@ -4,6 +4,7 @@ using Microsoft.Data.Analysis;
 using OsteoML.Dicom;
 using OsteoML.Dicom.IO;
 using OsteoML.Dicom.Series;
+using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Volumes;
 
 namespace OsteoML.Pipelines.Studies;
@@ -17,7 +18,8 @@ public sealed record StudyList(IReadOnlyList<StudyRow> Studies, IReadOnlyList<St
 /// <summary>
 /// Where studies come from: a folder tree of DICOM files (every accepted CT image stack is a study row; rejected
 /// stacks and folders whose files all failed are reported), or a cohort manifest (<c>manifest.csv</c> with
-/// <c>case_id, patient_id, study_uid, series_uid, series_dir, split, site, scanner, bmd_qct, class</c>, the shape
+/// <c>case_id, patient_id, study_uid, series_uid, series_dir, split, site, scanner, bmd_qct, class</c> and optionally
+/// <c>masks, masks_scheme</c> (the study's own vertebra masks, <see cref="Segmentation.MaskSegmentation"/>), the shape
 /// <c>osteoml synth cohort</c> writes and hospitals can fill in for their own cases). The site key always comes
 /// from the series' DICOM header, never from a manifest column.
 /// </summary>
@@ -156,7 +158,8 @@ public static class StudySource
 
 /// <summary>One manifest row: the columns the pipeline reads (<see cref="LabelPath"/>: a synthetic cohort's label map, else empty).</summary>
 public sealed record ManifestRow(int Line, string CaseId, string PatientId, string StudyUid, string SeriesUid, string SeriesDir,
-    string Split, string Site, string Scanner, float BmdQct, string Class, string LabelPath = "")
+    string Split, string Site, string Scanner, float BmdQct, string Class, string LabelPath = "", string Masks = "",
+    VertebraLabelScheme MasksScheme = VertebraLabelScheme.TotalSegmentator)
 {
     public StudyRow ToStudy(string cohortDirectory) => new()
     {
@@ -170,6 +173,8 @@ public sealed record ManifestRow(int Line, string CaseId, string PatientId, stri
         Scanner = Scanner,
         Bmd = BmdQct,
         Class = Class,
+        MasksPath = Masks.Length == 0 ? "" : Path.GetFullPath(Path.Combine(cohortDirectory, Masks)),
+        MasksScheme = Masks.Length > 0 && Directory.Exists(Path.Combine(cohortDirectory, Masks)) ? VertebraLabelScheme.Files : MasksScheme,
     };
 }
 
@@ -202,8 +207,14 @@ public static class CohortManifest
             var className = Text(Column("class")).ToLowerInvariant();
             if (className.Length > 0 && !Evaluation.AcrClasses.Names.Contains(className))
                 throw new InvalidDataException($"{path}: row {line}, column class: unknown class '{className}' (expected normal, osteopenia or osteoporosis).");
+            var scheme = VertebraLabelScheme.TotalSegmentator;
+            if (Text(Column("masks_scheme")) is { Length: > 0 } schemeText)
+            {
+                try { scheme = VertebraLabelSchemes.Parse(schemeText); }
+                catch (ArgumentException ex) { throw new InvalidDataException($"{path}: row {line}, column masks_scheme: {ex.Message}"); }
+            }
             rows.Add(new ManifestRow(line, id, Text(Column("patient_id")), Text(Column("study_uid")), Text(Column("series_uid")), Text(seriesDir),
-                Text(Column("split")), Text(Column("site")), Text(Column("scanner")), bmd, className, Text(Column("label_path"))));
+                Text(Column("split")), Text(Column("site")), Text(Column("scanner")), bmd, className, Text(Column("label_path")), Text(Column("masks")), scheme));
         }
         return rows;
     }

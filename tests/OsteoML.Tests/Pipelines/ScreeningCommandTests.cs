@@ -108,6 +108,52 @@ public sealed class ScreeningCommandTests
     }
 
     [TestMethod]
+    public void Screen_with_own_masks_on_a_NIfTI_CT_measures_their_levels_where_numpy_does()
+    {
+        // A real CT (NIfTI) with TotalSegmentator's refined bodies as the segmentation: levels come from their labels, the
+        // ROI is our in-plane rim of one voxel (1 mm on 3 mm pixels). numpy + scipy compute the same ROI and the centroids.
+        var example = TestPaths.Data("real-ct", "totalseg-example");
+        var ct = Path.Combine(example, "example_ct.nii.gz");
+        var masks = Path.Combine(example, "reference-vertebrae-pp-refined.nii.gz");
+        var run = CliRun.Of("screen", "--model", _model, ct, "--masks", masks, "--masks-scheme", "verse", "--json");
+        Assert.AreEqual(0, run.ExitCode, run.Error);
+        using var json = JsonDocument.Parse(run.Out.Trim());
+        Assert.AreEqual("ok", json.RootElement.GetProperty("status").GetString(), run.Out);
+
+        var script = """
+            import sys, json, nibabel as nib, numpy as np
+            from scipy.ndimage import binary_erosion
+            ct = nib.load(sys.argv[1]); lab = nib.load(sys.argv[2])
+            hu = np.asanyarray(ct.dataobj).astype(np.float64); labels = np.asanyarray(lab.dataobj)
+            cross = np.zeros((3, 3, 1), bool); cross[1, :, 0] = True; cross[:, 1, 0] = True
+            out = {}
+            for name, code in [("T12", 19), ("L1", 20), ("L2", 21), ("L3", 22), ("L4", 23), ("L5", 24)]:
+                m = labels == code
+                roi = binary_erosion(m, structure=cross)
+                ras = lab.affine @ np.append(np.argwhere(m).mean(axis=0), 1.0)
+                out[name] = {"mean": float(hu[roi].mean()), "centroid": [-ras[0], -ras[1], ras[2]]}
+            print(json.dumps(out))
+            """;
+        using var reference = JsonDocument.Parse(ExternalTool.Python(script, ct, masks).EnsureSuccess("numpy ROI").StdOut);
+        foreach (var level in json.RootElement.GetProperty("levels").EnumerateArray())
+        {
+            var name = level.GetProperty("level").GetString()!;
+            Assert.AreEqual(reference.RootElement.GetProperty(name).GetProperty("mean").GetDouble(), level.GetProperty("meanHu").GetDouble(), 1e-3, name);
+        }
+        var vertebrae = json.RootElement.GetProperty("vertebrae").EnumerateArray().ToList();
+        CollectionAssert.AreEqual(new[] { "T12", "L1", "L2", "L3", "L4", "L5" }, vertebrae.Select(v => v.GetProperty("level").GetString()).ToArray());
+        foreach (var v in vertebrae)
+        {
+            var expected = reference.RootElement.GetProperty(v.GetProperty("level").GetString()!).GetProperty("centroid").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            var ours = v.GetProperty("centroidMm").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            for (var a = 0; a < 3; a++) Assert.AreEqual(expected[a], ours[a], 0.051, $"{v.GetProperty("level")} centroid axis {a}");
+            Assert.IsGreaterThan(v.GetProperty("inferiorMm").GetDouble(), v.GetProperty("superiorMm").GetDouble());
+        }
+
+        Assert.AreEqual(2, CliRun.Of("screen", "--model", _model, ct, "--masks", masks, "--cache-dir", _data.Cache).ExitCode, "--masks with --cache-dir is a usage error");
+    }
+
+    [TestMethod]
     public void Calibrate_writes_a_profile_that_screen_then_applies()
     {
         var site = Rows.Where(r => _data.Column(r, "scanner") == PipelineTestData.CalibrationScanner).ToList();
