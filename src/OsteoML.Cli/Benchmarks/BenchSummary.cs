@@ -34,6 +34,8 @@ public static class BenchSummary
             v.One("screenSeconds") is { } s ? (s, $"new process, start-up included; exit {v.One("screenExit"):F0}") : null),
         new("`screen` peak RSS", "screen-batch", 2.5, false, "GB", v =>
             v.One("screenPeakRssBytes") is { } b ? (b / 1e9, "VmHWM of the process") : null),
+        new("`screen` end to end, a real CT at 512 × 512 × 300", "screen-realct", 5, false, "s", v =>
+            v.One("screenSeconds") is { } s ? (s, $"TotalSegmentator's example interpolated to full size; new process; exit {v.One("screenExit"):F0}") : null),
         new("`batch` throughput", "screen-batch", 500, true, "studies/h", v =>
             v.One("batchSeconds") is { } s && v.One("batchStudies") is { } n
                 ? (n * 3600 / s, $"{n:F0} studies in {s:F1} s, --jobs {v.One("batchJobs"):F0}, peak RSS {v.One("batchPeakRssBytes") / 1e9:F2} GB") : null),
