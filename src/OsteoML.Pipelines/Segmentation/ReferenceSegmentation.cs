@@ -48,7 +48,9 @@ public static class ReferenceSegmentation
     private const string TrabecularSuffix = "_trabecular";
 
     /// <param name="levelOf">The vertebral level whose trabecular bone a label value is (e.g. "L1"), or null.</param>
-    public static VertebraSegmentation FromLabels(Volume<byte> labels, Func<byte, string?> levelOf, string seriesInstanceUid, string modelSha256, double modelSpacingMm)
+    /// <param name="source">What the labels are, for the segmentation's reason ("reference labels", "the masks' labels").</param>
+    public static VertebraSegmentation FromLabels(Volume<byte> labels, Func<byte, string?> levelOf, string seriesInstanceUid, string modelSha256, double modelSpacingMm,
+        string source = "reference labels")
     {
         var codes = new byte[256];
         for (var v = 0; v < 256; v++)
@@ -72,6 +74,9 @@ public static class ReferenceSegmentation
         var l1 = VertebraSegmentation.LevelCode("L1");
         var l2 = VertebraSegmentation.LevelCode("L2");
         var identified = volumes.ContainsKey(l1) && volumes.ContainsKey(l2) && !TouchesEdge(native, l1) && !TouchesEdge(native, l2);
+        var reason = identified ? source
+            : !volumes.ContainsKey(l1) || !volumes.ContainsKey(l2) ? $"{source} do not hold {(volumes.ContainsKey(l1) ? "L2" : "L1")}"
+            : $"{source} have {(TouchesEdge(native, l1) ? "L1" : "L2")} cut by the scan's edge";
         byte[] box = [];
         if (hi[0] >= 0)
         {
@@ -83,14 +88,21 @@ public static class ReferenceSegmentation
                     box[((long)k * ny + j) * nx + i] = native[lo[0] + i, lo[1] + j, lo[2] + k];
         }
         else (lo, hi) = ([0, 0, 0], [-1, -1, -1]);
+        var positions = LevelPositions.Of(labels.Geometry, lo, hi, box);
         return new VertebraSegmentation
         {
             SeriesInstanceUid = seriesInstanceUid,
             ModelSha256 = modelSha256,
             Status = identified ? LevelStatus.Identified : LevelStatus.NotCovered,
-            Reason = identified ? "reference labels" : "reference labels do not hold L1 and L2 inside the scan",
-            Bodies = volumes.OrderBy(v => v.Key).Select(v => new SegmentedBody(VertebraSegmentation.LevelName(v.Key), v.Key,
-                v.Value * labels.Geometry.VoxelVolumeMm3 / 1000, 1, TouchesEdge(native, v.Key), false)).ToList(),
+            Reason = reason,
+            Bodies = volumes.OrderBy(v => v.Key).Select(v =>
+            {
+                var body = new SegmentedBody(VertebraSegmentation.LevelName(v.Key), v.Key, v.Value * labels.Geometry.VoxelVolumeMm3 / 1000, 1,
+                    TouchesEdge(native, v.Key), false);
+                return positions.TryGetValue(v.Key, out var p)
+                    ? body with { CentroidMm = [p.Centroid.X, p.Centroid.Y, p.Centroid.Z], SuperiorMm = p.SuperiorMm, InferiorMm = p.InferiorMm }
+                    : body;
+            }).ToList(),
             Confidence = identified ? 1 : double.NaN,
             ModelSpacingMm = modelSpacingMm,
             ModelSize = grid.Size,
@@ -101,14 +113,18 @@ public static class ReferenceSegmentation
         };
     }
 
-    /// <summary>True when the level has voxels in the first or last slice (cut by the scan's craniocaudal edge).</summary>
+    /// <summary>True when the level has voxels in the first or last plane along the axis closest to patient Z (cut by the scan's craniocaudal edge).</summary>
     private static bool TouchesEdge(Volume<byte> native, byte code)
     {
         var size = native.Size;
-        foreach (var k in new[] { 0, size.Z - 1 })
-            for (var j = 0; j < size.Y; j++)
-            for (var i = 0; i < size.X; i++)
-                if (native[i, j, k] == code) return true;
+        var axis = VertebraLevels.CraniocaudalAxis(native.Geometry.Direction);
+        for (var k = 0; k < size.Z; k++)
+        for (var j = 0; j < size.Y; j++)
+        for (var i = 0; i < size.X; i++)
+        {
+            var index = axis switch { 0 => i, 1 => j, _ => k };
+            if ((index == 0 || index == size[axis] - 1) && native[i, j, k] == code) return true;
+        }
         return false;
     }
 }

@@ -42,6 +42,7 @@ public sealed class PipelineTests
             var row = _data.ManifestLines.Skip(1).First(r => _data.Column(r, "series_uid") == f.Study.SeriesInstanceUid);
             var reference = ExternalTool.Python("""
                 import sys, glob, json, numpy as np, pydicom, nibabel
+                from scipy.ndimage import binary_erosion
                 series, labels = sys.argv[1], sys.argv[2]
                 files = [pydicom.dcmread(p) for p in glob.glob(series + "/*.dcm")]
                 normal = np.cross([float(v) for v in files[0].ImageOrientationPatient[:3]], [float(v) for v in files[0].ImageOrientationPatient[3:]])
@@ -50,8 +51,12 @@ public sealed class PipelineTests
                 hu = np.stack([d.pixel_array * float(d.RescaleSlope) + float(d.RescaleIntercept) for d in files]).transpose(2, 1, 0)
                 lab = np.asarray(nibabel.load(labels).dataobj)
                 out = {}
+                # The ROI: the trabecular mask less an in-plane rim of 1 mm in whole voxels, at least one (a cross).
+                rx = max(1, int(round(1.0 / float(files[0].PixelSpacing[1]))))
+                ry = max(1, int(round(1.0 / float(files[0].PixelSpacing[0]))))
+                cross = np.zeros((2 * rx + 1, 2 * ry + 1, 1), bool); cross[:, ry, 0] = True; cross[rx, :, 0] = True
                 for level, value in (("L1", 33), ("L2", 34)):
-                    v = hu[lab == value]
+                    v = hu[binary_erosion(lab == value, structure=cross)]
                     out[level] = [float(v.mean()), float(np.median(v)), float(v.std(ddof=1)), float(np.percentile(v, 10)), float(np.percentile(v, 25)),
                                   float(np.percentile(v, 75)), float(np.percentile(v, 90)), int(v.size)]
                 print(json.dumps(out))

@@ -96,6 +96,24 @@ public sealed class RealCtValidationTests
     }
 
     [TestMethod]
+    public void Own_masks_without_L2_are_refused_as_not_covered_and_name_the_missing_level()
+    {
+        var ct = StudyVolumes.Read(Path.Combine(Example, "example_ct.nii.gz"), "");
+        var labels = OsteoML.Imaging.Nifti.NiftiFile.Read(Path.Combine(Example, "reference-vertebrae-pp-refined.nii.gz")).ToFloat();
+        var withoutL2 = labels.Map(v => (int)Math.Round(v) == 21 ? (byte)0 : (byte)Math.Round(v)); // VerSe 21 = L2
+        var file = Path.Combine(TestPaths.NewTempDirectory(), "no-l2.nii.gz".Replace(".gz", ""));
+        OsteoML.Imaging.Nifti.NiftiFile.Write(file, withoutL2);
+
+        var full = MaskSegmentation.Build(ct, ReferenceVertebrae.Load(Path.Combine(Example, "reference-vertebrae-pp-refined.nii.gz"), VertebraLabelScheme.Verse, ct.Hu.Geometry), 2, "sha");
+        Assert.AreEqual(OsteoML.Inference.LevelStatus.Identified, full.Status, full.Reason);
+        CollectionAssert.AreEqual(new[] { "T12", "L1", "L2", "L3", "L4", "L5" }, full.Bodies.Select(b => b.Level).ToArray());
+
+        var cut = MaskSegmentation.Build(ct, ReferenceVertebrae.Load(file, VertebraLabelScheme.Verse, ct.Hu.Geometry), 2, "sha");
+        Assert.AreEqual(OsteoML.Inference.LevelStatus.NotCovered, cut.Status);
+        StringAssert.Contains(cut.Reason, "L2");
+    }
+
+    [TestMethod]
     public void The_ellipsoid_kernel_of_4_mm_on_a_3_mm_grid_is_the_lopsided_2x2x2_cube_scipy_builds()
     {
         // scipy/numpy build the kernel independently; its offsets (index − size // 2) must be ours.
