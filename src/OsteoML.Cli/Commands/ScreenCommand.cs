@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using OsteoML.Pipelines.Bundles;
+using OsteoML.Pipelines.DicomOutputs;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Studies;
@@ -9,7 +10,7 @@ using Spectre.Console;
 namespace OsteoML.Cli.Commands;
 
 /// <summary>
-/// <c>osteoml screen --model MODEL STUDY [--json] [--qa-png FILE]</c>: BMD, class, probabilities, per-level values,
+/// <c>osteoml screen --model MODEL STUDY [--json] [--qa-png FILE] [--dicom-out DIR]</c>: BMD, class, probabilities, per-level values,
 /// site calibration and QA flags of the CT series in a folder (or of a NIfTI CT file). Exit 0 with a BMD, 3 when the series was read but
 /// L1/L2 could not be named (no guess), 1 when it could not be read.
 /// </summary>
@@ -23,7 +24,8 @@ internal static class ScreenCommand
         var qaPng = new Option<FileInfo?>("--qa-png") { Description = "Write the QA image (sagittal + coronal with masks, ROI, per-level HU and BMD) to this PNG." };
         var device = DeviceOption();
         var cache = CacheOption();
-        var command = new Command("screen", "Screen one CT study: BMD, class, QA flags and image.") { model, folder, json, qaPng, device, cache };
+        var dicomOut = DicomOutOption();
+        var command = new Command("screen", "Screen one CT study: BMD, class, QA flags and image.") { model, folder, json, qaPng, device, cache, dicomOut };
         command.SetAction(parseResult =>
         {
             var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
@@ -46,6 +48,8 @@ internal static class ScreenCommand
                     File.WriteAllBytes(path, QaImage.Render(volume, segmentation, result));
                     if (!parseResult.GetValue(json)) context.Out.WriteLine($"wrote {path}");
                 }
+                if (parseResult.GetValue(dicomOut) is { } dicomDirectory)
+                    WriteDicom(context, DicomResultWriter.For(screener, dicomDirectory.FullName), screener, study, result, quiet: parseResult.GetValue(json));
             }
             if (screener.Runtime.Device.CudaDeviceId is not null && screener.DeviceNotice is { } notice) context.Error.WriteLine($"notice: {notice}");
             if (results.Any(r => r.Status == StudyResult.Failed))
@@ -77,6 +81,21 @@ internal static class ScreenCommand
         table.AddRow("tissues (HU)", string.Join(", ", r.Tissues.Select(t => $"{t.Key.Replace("_hu", "")} {(t.Value is { } v ? F(v, 0) : "–")}")));
         table.AddRow("QA flags", r.QaFlags.Count == 0 ? "none" : string.Join(", ", r.QaFlags));
         context.Console.Write(table);
+    }
+
+    internal static Option<DirectoryInfo?> DicomOutOption() => new("--dicom-out")
+    {
+        Description = "Also write a DICOM SR (TID 1500), SEG (vertebrae, L1/L2 ROIs) and the QA image as Secondary Capture into the source study, one folder per study under this one.",
+    };
+
+    /// <summary>The DICOM objects of one study; a study that cannot have them (failed, NIfTI) says why on stderr. No patient data is printed.</summary>
+    internal static void WriteDicom(CliContext context, DicomResultWriter writer, Screener screener, StudyRow study, StudyResult result, bool quiet)
+    {
+        var files = writer.Write(screener, study, result, out var skipped);
+        if (skipped is not null && result.Status != StudyResult.Failed)
+            context.Error.WriteLine($"notice: series {study.SeriesInstanceUid}: no DICOM objects: {skipped}");
+        if (!quiet)
+            foreach (var file in files) context.Out.WriteLine($"wrote {file}");
     }
 
     internal static Option<DirectoryInfo> ModelOption() => new("--model", "-m") { Description = "Model bundle folder (from osteoml train).", Required = true };

@@ -6,6 +6,8 @@ using OsteoML.Dicom.Series;
 using OsteoML.Pipelines.Measurement;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Segmentation;
+using OsteoML.Pipelines.Studies;
+using OsteoML.Pipelines.Volumes;
 
 namespace OsteoML.Pipelines.DicomOutputs;
 
@@ -22,6 +24,32 @@ public sealed class DicomResultWriter(string directory, ResultProvenance provena
     public const string Manufacturer = "OsteoML project";
 
     public string Directory { get; } = directory;
+
+    /// <summary>A writer with the screener's provenance and measurement settings (the ROI rim).</summary>
+    public static DicomResultWriter For(Screener screener, string directory) => new(directory, screener.Provenance, screener.Runtime.MeasurementOptions);
+
+    /// <summary>
+    /// Writes the objects of one screened study, gathering what the screener left at hand: the series' DICOM stack, its
+    /// segmentation and the QA picture. Returns an empty list for a failed study and for a NIfTI input, which has no
+    /// DICOM study to file into (<paramref name="skipped"/> says why).
+    /// </summary>
+    public IReadOnlyList<string> Write(Screener screener, StudyRow study, StudyResult result, out string? skipped)
+    {
+        skipped = result.Status == StudyResult.Failed ? "the study failed"
+            : NiftiCtVolume.IsNifti(study.SeriesPath) ? "a NIfTI input has no DICOM study to file the objects into"
+            : null;
+        if (skipped is not null) return [];
+        var key = screener.Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath);
+        if (!screener.Runtime.Store.Contains(key))
+        {
+            skipped = "no segmentation at hand (features came from the cache): rerun with the segmentation cache";
+            return [];
+        }
+        var segmentation = screener.Runtime.Store.Get(key);
+        var volume = screener.Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
+        var stack = StudyVolumes.Stack(study.SeriesPath, study.SeriesInstanceUid);
+        return Write(stack, segmentation, result, QaImage.Render(volume, segmentation, result));
+    }
 
     /// <summary>Writes the objects; returns the files (SEG when any level was segmented, SR, and SC when a QA picture is given).</summary>
     public IReadOnlyList<string> Write(DicomStack stack, VertebraSegmentation segmentation, StudyResult result, byte[]? qaPng, DateTimeOffset? now = null)
