@@ -1,13 +1,12 @@
 using System.CommandLine;
 using OsteoML.Pipelines.Bundles;
-using OsteoML.Pipelines.DicomOutputs;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Studies;
 
 namespace OsteoML.Cli.Commands;
 
 /// <summary>
-/// <c>osteoml batch --model MODEL ROOT --out DIR [--jobs N] [--truth MANIFEST.csv] [--dicom-out DIR] [--redo]</c>: every CT series under ROOT →
+/// <c>osteoml batch --model MODEL ROOT --out DIR [--jobs N] [--truth MANIFEST.csv] [--dicom-out DIR] [--push URL] [--redo]</c>: every CT series under ROOT →
 /// <c>results.jsonl</c> (one line per series, appended as each finishes) and <c>results.csv</c>. A rerun after a kill
 /// skips what is already in results.jsonl — when the same bundle wrote it (another bundle's folder is refused, or with
 /// --redo its series are screened again). Failures are recorded with their reason and skipped; exit 3 when any.
@@ -25,8 +24,9 @@ internal static class BatchCommand
         var device = ScreenCommand.DeviceOption();
         var cache = ScreenCommand.CacheOption();
         var dicomOut = ScreenCommand.DicomOutOption();
+        var push = ScreenCommand.PushOption();
         var redo = new Option<bool>("--redo") { Description = "Screen again the series whose results in --out were written by another bundle (without it, such a folder is refused)." };
-        var command = new Command("batch", "Screen every study under a folder, resumably.") { model, root, output, jobs, truth, qa, device, cache, dicomOut, redo };
+        var command = new Command("batch", "Screen every study under a folder, resumably.") { model, root, output, jobs, truth, qa, device, cache, dicomOut, push, redo };
         command.SetAction((parseResult, cancellation) => Task.FromResult(Run(parseResult, cancellation)));
         return command;
 
@@ -47,7 +47,7 @@ internal static class BatchCommand
 
             var qaDirectory = parseResult.GetValue(qa) ? Path.Combine(store.Directory, "qa") : null;
             if (qaDirectory is not null) Directory.CreateDirectory(qaDirectory);
-            var dicomWriter = parseResult.GetValue(dicomOut) is { } dicomDirectory ? DicomResultWriter.For(screener, dicomDirectory.FullName) : null;
+            using var dicom = DicomSink.Create(screener, parseResult.GetValue(dicomOut), parseResult.GetValue(push));
             ScreenCommand.WithProgress(context, "screening", pending.Count, advance =>
             {
                 Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = jobCount, CancellationToken = cancellation }, study =>
@@ -55,8 +55,7 @@ internal static class BatchCommand
                     var result = screener.Screen(study);
                     if (qaDirectory is not null && result.Status != StudyResult.Failed)
                         TryWriteQa(screener, study, result, Path.Combine(qaDirectory, study.SeriesInstanceUid + ".png"));
-                    if (dicomWriter is not null)
-                        ScreenCommand.WriteDicom(context, dicomWriter, screener, study, result, quiet: true);
+                    dicom?.Write(context, study, result, quiet: true);
                     store.Append(study.SeriesInstanceUid, result);
                     advance();
                 });

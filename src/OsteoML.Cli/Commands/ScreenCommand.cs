@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using OsteoML.Pipelines.Bundles;
-using OsteoML.Pipelines.DicomOutputs;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Studies;
@@ -10,7 +9,7 @@ using Spectre.Console;
 namespace OsteoML.Cli.Commands;
 
 /// <summary>
-/// <c>osteoml screen --model MODEL STUDY [--json] [--qa-png FILE] [--dicom-out DIR]</c>: BMD, class, probabilities, per-level values,
+/// <c>osteoml screen --model MODEL STUDY [--json] [--qa-png FILE] [--dicom-out DIR] [--push URL]</c>: BMD, class, probabilities, per-level values,
 /// site calibration and QA flags of the CT series in a folder (or of a NIfTI CT file). Exit 0 with a BMD, 3 when the series was read but
 /// L1/L2 could not be named (no guess), 1 when it could not be read.
 /// </summary>
@@ -25,7 +24,8 @@ internal static class ScreenCommand
         var device = DeviceOption();
         var cache = CacheOption();
         var dicomOut = DicomOutOption();
-        var command = new Command("screen", "Screen one CT study: BMD, class, QA flags and image.") { model, folder, json, qaPng, device, cache, dicomOut };
+        var push = PushOption();
+        var command = new Command("screen", "Screen one CT study: BMD, class, QA flags and image.") { model, folder, json, qaPng, device, cache, dicomOut, push };
         command.SetAction(parseResult =>
         {
             var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
@@ -33,6 +33,7 @@ internal static class ScreenCommand
             if (studies.Studies.Count == 0)
                 throw new InvalidDataException($"{parseResult.GetValue(folder)!.FullName}: no CT series to screen{(studies.Failures.Count > 0 ? $" ({studies.Failures[0].Reason})" : "")}.");
             using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, Device(parseResult, device));
+            using var dicom = DicomSink.Create(screener, parseResult.GetValue(dicomOut), parseResult.GetValue(push));
             var results = new List<StudyResult>();
             foreach (var (study, index) in studies.Studies.Select((s, i) => (s, i)))
             {
@@ -48,8 +49,7 @@ internal static class ScreenCommand
                     File.WriteAllBytes(path, QaImage.Render(volume, segmentation, result));
                     if (!parseResult.GetValue(json)) context.Out.WriteLine($"wrote {path}");
                 }
-                if (parseResult.GetValue(dicomOut) is { } dicomDirectory)
-                    WriteDicom(context, DicomResultWriter.For(screener, dicomDirectory.FullName), screener, study, result, quiet: parseResult.GetValue(json));
+                dicom?.Write(context, study, result, quiet: parseResult.GetValue(json));
             }
             if (screener.Runtime.Device.CudaDeviceId is not null && screener.DeviceNotice is { } notice) context.Error.WriteLine($"notice: {notice}");
             if (results.Any(r => r.Status == StudyResult.Failed))
@@ -88,14 +88,18 @@ internal static class ScreenCommand
         Description = "Also write a DICOM SR (TID 1500), SEG (vertebrae, L1/L2 ROIs) and the QA image as Secondary Capture into the source study, one folder per study under this one.",
     };
 
-    /// <summary>The DICOM objects of one study; a study that cannot have them (failed, NIfTI) says why on stderr. No patient data is printed.</summary>
-    internal static void WriteDicom(CliContext context, DicomResultWriter writer, Screener screener, StudyRow study, StudyResult result, bool quiet)
+    internal static Option<Uri?> PushOption() => new("--push")
     {
-        var files = writer.Write(screener, study, result, out var skipped);
-        if (skipped is not null && result.Status != StudyResult.Failed)
-            context.Error.WriteLine($"notice: series {study.SeriesInstanceUid}: no DICOM objects: {skipped}");
-        if (!quiet)
-            foreach (var file in files) context.Out.WriteLine($"wrote {file}");
+        Description = "Send the DICOM objects to this DICOMweb root with STOW-RS (e.g. http://pacs:8042/dicom-web). Credentials from "
+                      + "OSTEOML_DICOMWEB_USER/OSTEOML_DICOMWEB_PASSWORD or OSTEOML_DICOMWEB_CREDENTIALS_FILE, never from the command line.",
+        CustomParser = r => Uri.TryCreate(r.Tokens[0].Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri
+            : ReportError(r, $"--push: '{r.Tokens[0].Value}' is not an http(s) URL"),
+    };
+
+    private static Uri? ReportError(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return null;
     }
 
     internal static Option<DirectoryInfo> ModelOption() => new("--model", "-m") { Description = "Model bundle folder (from osteoml train).", Required = true };
