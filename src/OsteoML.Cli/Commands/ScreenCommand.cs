@@ -92,13 +92,15 @@ internal static class ScreenCommand
     {
         Description = "Send the DICOM objects to this DICOMweb root with STOW-RS (e.g. http://pacs:8042/dicom-web). Credentials from "
                       + "OSTEOML_DICOMWEB_USER/OSTEOML_DICOMWEB_PASSWORD or OSTEOML_DICOMWEB_CREDENTIALS_FILE, never from the command line.",
-        CustomParser = r => Uri.TryCreate(r.Tokens[0].Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri
-            : ReportError(r, $"--push: '{r.Tokens[0].Value}' is not an http(s) URL"),
+        CustomParser = r => HttpUrl(r, "--push"),
     };
 
-    private static Uri? ReportError(System.CommandLine.Parsing.ArgumentResult result, string message)
+    /// <summary>An absolute http(s) URL, or a usage error naming <paramref name="name"/>.</summary>
+    internal static Uri? HttpUrl(System.CommandLine.Parsing.ArgumentResult result, string name)
     {
-        result.AddError(message);
+        var text = result.Tokens[0].Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") return uri;
+        result.AddError($"{name}: '{text}' is not an http(s) URL");
         return null;
     }
 

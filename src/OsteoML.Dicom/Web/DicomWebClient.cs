@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace OsteoML.Dicom.Web;
 
 /// <summary>
-/// A DICOMweb client for the services this product needs (PS3.18): STOW-RS (store instances, <see cref="Store"/>).
+/// A DICOMweb client for the services this product needs (PS3.18): STOW-RS (<see cref="Store"/>), QIDO-RS
+/// (<see cref="SearchStudies"/>) and WADO-RS (<see cref="RetrieveStudy"/>).
 /// Synchronous calls, one HttpClient per instance; thread-safe.
 /// </summary>
 public sealed class DicomWebClient : IDisposable
@@ -50,6 +51,71 @@ public sealed class DicomWebClient : IDisposable
             throw new IOException($"STOW-RS to {BaseUri}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}{(body.Length > 0 ? ": " + OneLine(body) : "")}");
         if (FailedInstances(body) is > 0 and var failed)
             throw new IOException($"STOW-RS to {BaseUri}: the server refused {failed} of {files.Count} instance(s).");
+    }
+
+    /// <summary>
+    /// QIDO-RS (PS3.18 §10.6): GET <c>{root}/studies?…</c> with the given matching keys (e.g. <c>ModalitiesInStudy=CT</c>);
+    /// returns the studies' UIDs, dates, modalities and instance counts (patient attributes are not asked for).
+    /// </summary>
+    public IReadOnlyList<DicomWebStudy> SearchStudies(IReadOnlyDictionary<string, string> match)
+    {
+        var query = string.Join('&', match.Select(m => $"{Uri.EscapeDataString(m.Key)}={Uri.EscapeDataString(m.Value)}")
+            .Append("includefield=00201208"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUri, "studies?" + query));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/dicom+json"));
+        using var response = Send(request, "QIDO-RS");
+        var body = ReadBody(response);
+        if (body.Trim().Length == 0) return [];
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.EnumerateArray().Select(study => new DicomWebStudy(
+            Value(study, "0020000D") ?? "",
+            Value(study, "00080020"),
+            Values(study, "00080061"),
+            int.TryParse(Value(study, "00201208"), out var n) ? n : null)).ToList();
+
+        static string[] Values(JsonElement e, string tag) =>
+            e.TryGetProperty(tag, out var element) && element.TryGetProperty("Value", out var values)
+                ? values.EnumerateArray().Select(v => v.ToString()).ToArray() : [];
+        static string? Value(JsonElement e, string tag) => Values(e, tag).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// WADO-RS (PS3.18 §10.4): GET <c>{root}/studies/{uid}</c> as multipart/related application/dicom; each instance is saved
+    /// as it came (byte for byte) to <c>folder/&lt;SOPInstanceUID&gt;.dcm</c>. Returns the files.
+    /// </summary>
+    public IReadOnlyList<string> RetrieveStudy(string studyInstanceUid, string folder)
+    {
+        if (!DicomUID.IsValid(studyInstanceUid))
+            throw new ArgumentException($"'{DicomValues.Printable(studyInstanceUid)}' is not a UID.", nameof(studyInstanceUid));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUri, $"studies/{studyInstanceUid}"));
+        request.Headers.TryAddWithoutValidation("Accept", "multipart/related; type=\"application/dicom\"");
+        using var response = Send(request, "WADO-RS");
+        var boundary = response.Content.Headers.ContentType?.Parameters.FirstOrDefault(p => p.Name == "boundary")?.Value?.Trim('"')
+                       ?? throw new InvalidDataException($"WADO-RS from {BaseUri}: the response is not multipart/related.");
+        using var stream = response.Content.ReadAsStream();
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        Directory.CreateDirectory(folder);
+        var files = new List<string>();
+        foreach (var part in MultipartRelated.Parts(memory.ToArray(), boundary))
+        {
+            var sop = DicomFile.Open(new MemoryStream(part), new IO.DicomReadOptions { StopAtPixelData = true }).Dataset.GetString(DicomTag.SOPInstanceUID);
+            if (!DicomUID.IsValid(sop))
+                throw new InvalidDataException($"WADO-RS from {BaseUri}: an instance with an invalid SOP Instance UID.");
+            var path = Path.Combine(folder, sop + ".dcm");
+            File.WriteAllBytes(path, part);
+            files.Add(path);
+        }
+        return files;
+    }
+
+    private HttpResponseMessage Send(HttpRequestMessage request, string service)
+    {
+        var response = _http.Send(request);
+        if (response.IsSuccessStatusCode) return response;
+        var status = $"{service} {request.RequestUri}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        response.Dispose();
+        throw new IOException(status);
     }
 
     private static string ReadBody(HttpResponseMessage response)

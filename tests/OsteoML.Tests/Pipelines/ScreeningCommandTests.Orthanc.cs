@@ -4,15 +4,16 @@ using OsteoML.Tests.Support;
 namespace OsteoML.Tests.Pipelines;
 
 /// <summary>
-/// <c>screen --push</c> against a real PACS: Debian's Orthanc 1.10 with its DICOMweb plugin, started by the test on a
+/// <c>pull</c> and <c>screen --push</c> against a real PACS: Debian's Orthanc 1.10 with its DICOMweb plugin, started by the test on a
 /// local port with authentication on and remote access off, inside a private network namespace (<c>unshare -rn</c>) with
-/// the osteoml process, so nothing listens on the machine's interfaces. The objects are sent with STOW-RS, come back
-/// byte-identical through WADO-RS, and a second run replaces them instead of adding duplicates.
+/// the osteoml processes, so nothing listens on the machine's interfaces. A CT study is uploaded (Orthanc's REST API), found
+/// with <c>pull --list</c> (QIDO-RS), retrieved byte-identical with <c>pull --study</c> (WADO-RS) and screened; the objects
+/// are sent with STOW-RS, come back byte-identical, and a second run replaces them instead of adding duplicates.
 /// </summary>
 public sealed partial class ScreeningCommandTests
 {
     [TestMethod]
-    public void Screen_pushes_SR_SEG_and_QA_capture_to_Orthanc_and_a_rerun_replaces_them()
+    public void A_study_pulled_from_Orthanc_is_screened_and_its_SR_SEG_and_QA_capture_pushed_back_and_replaced_on_rerun()
     {
         var row = Rows.First(r => _data.Column(r, "split") == "test" && _data.Column(r, "covers_l1") == "1" && _data.Column(r, "covers_l2") == "1");
         var seriesDir = Path.Combine(_data.Cohort, _data.Column(row, "series_dir"));
@@ -50,10 +51,15 @@ public sealed partial class ScreeningCommandTests
             pid=$!
             trap 'kill $pid' EXIT
             for i in $(seq 1 150); do curl -sf -u '{{user}}:{{password}}' http://127.0.0.1:{{port}}/system > /dev/null && break; sleep 0.2; done
+            # The CT study reaches the PACS through Orthanc's own REST API (not our client).
+            for f in '{{seriesDir}}'/*; do curl -sf -u '{{user}}:{{password}}' --data-binary @"$f" http://127.0.0.1:{{port}}/instances > /dev/null; done
             export OSTEOML_DICOMWEB_CREDENTIALS_FILE='{{credentials}}'
-            dotnet '{{cli}}' screen --model '{{_model}}' '{{seriesDir}}' --json --cache-dir '{{_data.Cache}}' --dicom-out '{{output}}' --push '{{root}}' > first.json
-            dotnet '{{cli}}' screen --model '{{_model}}' '{{seriesDir}}' --json --cache-dir '{{_data.Cache}}' --dicom-out '{{output}}' --push '{{root}}' > second.json
-            /usr/bin/python3 check.py '{{root}}' '{{user}}' '{{password}}' '{{output}}'
+            dotnet '{{cli}}' pull '{{root}}' --list --json > list.json
+            study=$(/usr/bin/python3 -c "import json; print(json.loads(open('list.json').readline())['studyInstanceUid'])")
+            dotnet '{{cli}}' pull '{{root}}' --study "$study" --out pulled > pull.txt
+            dotnet '{{cli}}' screen --model '{{_model}}' "pulled/$study" --json --cache-dir '{{_data.Cache}}' --dicom-out '{{output}}' --push '{{root}}' > first.json
+            dotnet '{{cli}}' screen --model '{{_model}}' "pulled/$study" --json --cache-dir '{{_data.Cache}}' --dicom-out '{{output}}' --push '{{root}}' > second.json
+            /usr/bin/python3 check.py '{{root}}' '{{user}}' '{{password}}' '{{output}}' '{{seriesDir}}' "pulled/$study"
             """;
         File.WriteAllText(Path.Combine(work, "run.sh"), script);
         var run = ExternalTool.Run("unshare", ["-rn", "bash", Path.Combine(work, "run.sh")], timeout: TimeSpan.FromMinutes(10));
@@ -66,14 +72,16 @@ public sealed partial class ScreeningCommandTests
         Assert.AreEqual(401, c.GetProperty("unauthenticated").GetInt32(), "authentication is on");
         Assert.AreEqual(3, c.GetProperty("local").GetInt32(), "SR, SEG and QA capture written");
         Assert.AreEqual(3, c.GetProperty("identical").GetInt32(), "each re-downloads byte-identical");
-        Assert.AreEqual(3, c.GetProperty("instancesInStudy").GetInt32(), "the second run replaced, not duplicated");
+        var ctSlices = Directory.GetFiles(seriesDir).Length;
+        Assert.AreEqual(ctSlices, c.GetProperty("pulledIdentical").GetInt32(), "pull retrieved every CT slice byte-identical");
+        Assert.AreEqual(ctSlices + 3, c.GetProperty("instancesInStudy").GetInt32(), "the CT and three objects: the second run replaced, not duplicated");
         CollectionAssert.AreEquivalent(new[] { "OT", "SEG", "SR" }, c.GetProperty("modalities").EnumerateArray().Select(m => m.GetString()).ToArray());
     }
 
     /// <summary>QIDO-RS and WADO-RS with the standard library only: what Orthanc holds of the study, and each object's bytes.</summary>
     private const string CheckScript = """
         import sys, os, json, base64, urllib.request, urllib.error, pydicom
-        root, user, password, out = sys.argv[1:5]
+        root, user, password, out, original, pulled = sys.argv[1:7]
         auth = 'Basic ' + base64.b64encode(f'{user}:{password}'.encode()).decode()
         def get(path, accept):
             req = urllib.request.Request(root + path, headers={'Authorization': auth, 'Accept': accept})
@@ -99,7 +107,10 @@ public sealed partial class ScreeningCommandTests
                 payload = payload[:-2]
             identical += payload == open(f, 'rb').read()
         _, listing = get(f'/studies/{study}/instances', 'application/dicom+json')
-        print(json.dumps({'unauthenticated': unauthenticated, 'local': len(files), 'identical': identical,
+        pulled_bytes = {pydicom.dcmread(os.path.join(pulled, f)).SOPInstanceUID: open(os.path.join(pulled, f), 'rb').read() for f in os.listdir(pulled)}
+        pulled_identical = sum(pulled_bytes.get(pydicom.dcmread(os.path.join(original, f)).SOPInstanceUID) == open(os.path.join(original, f), 'rb').read()
+                               for f in os.listdir(original))
+        print(json.dumps({'unauthenticated': unauthenticated, 'local': len(files), 'identical': identical, 'pulledIdentical': pulled_identical,
                           'instancesInStudy': len(json.loads(listing)), 'modalities': modalities}))
         """;
 }
