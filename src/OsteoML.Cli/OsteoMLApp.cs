@@ -69,6 +69,7 @@ public static class OsteoMLApp
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(ScreenCommand.Create(context));
         root.Subcommands.Add(BatchCommand.Create(context));
+        root.Subcommands.Add(PullCommand.Create(context));
         root.Subcommands.Add(CalibrateCommand.Create(context));
         root.Subcommands.Add(EvaluateCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));

@@ -14,12 +14,5 @@ public static class VersionInfo
     public static string Line => $"osteoml {OsteoML} (ML.NET {MLNet}, ONNX Runtime {OnnxRuntime}, .NET {Environment.Version})";
 
     /// <summary>"1.2.3+commit" → "1.2.3": the build metadata is noise in a version line.</summary>
-    internal static string InformationalVersion(Assembly assembly)
-    {
-        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-                      ?? assembly.GetName().Version?.ToString()
-                      ?? "unknown";
-        var plus = version.IndexOf('+');
-        return plus < 0 ? version : version[..plus];
-    }
+    internal static string InformationalVersion(Assembly assembly) => Pipelines.Screening.ResultProvenance.VersionOf(assembly);
 }

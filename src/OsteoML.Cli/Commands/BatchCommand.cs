@@ -6,9 +6,10 @@ using OsteoML.Pipelines.Studies;
 namespace OsteoML.Cli.Commands;
 
 /// <summary>
-/// <c>osteoml batch --model MODEL ROOT --out DIR [--jobs N] [--truth MANIFEST.csv]</c>: every CT series under ROOT →
+/// <c>osteoml batch --model MODEL ROOT --out DIR [--jobs N] [--truth MANIFEST.csv] [--dicom-out DIR] [--push URL] [--redo]</c>: every CT series under ROOT →
 /// <c>results.jsonl</c> (one line per series, appended as each finishes) and <c>results.csv</c>. A rerun after a kill
-/// skips what is already in results.jsonl. Failures are recorded with their reason and skipped; exit 3 when any.
+/// skips what is already in results.jsonl — when the same bundle wrote it (another bundle's folder is refused, or with
+/// --redo its series are screened again). Failures are recorded with their reason and skipped; exit 3 when any.
 /// </summary>
 internal static class BatchCommand
 {
@@ -22,7 +23,10 @@ internal static class BatchCommand
         var qa = new Option<bool>("--qa-png") { Description = "Write each study's QA image to OUT/qa/." };
         var device = ScreenCommand.DeviceOption();
         var cache = ScreenCommand.CacheOption();
-        var command = new Command("batch", "Screen every study under a folder, resumably.") { model, root, output, jobs, truth, qa, device, cache };
+        var dicomOut = ScreenCommand.DicomOutOption();
+        var push = ScreenCommand.PushOption();
+        var redo = new Option<bool>("--redo") { Description = "Screen again the series whose results in --out were written by another bundle (without it, such a folder is refused)." };
+        var command = new Command("batch", "Screen every study under a folder, resumably.") { model, root, output, jobs, truth, qa, device, cache, dicomOut, push, redo };
         command.SetAction((parseResult, cancellation) => Task.FromResult(Run(parseResult, cancellation)));
         return command;
 
@@ -32,7 +36,10 @@ internal static class BatchCommand
             var rootPath = parseResult.GetValue(root)!.FullName;
             var jobCount = parseResult.GetValue(jobs);
             var studies = StudySource.FromPath(rootPath);
-            var store = new BatchResults(parseResult.GetValue(output)!.FullName);
+            using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, ScreenCommand.Device(parseResult, device),
+                threads: Math.Max(1, Environment.ProcessorCount / jobCount));
+            var store = new BatchResults(parseResult.GetValue(output)!.FullName, screener.Provenance, parseResult.GetValue(redo));
+            if (store.Redone > 0) context.Error.WriteLine($"--redo: {store.Redone} result(s) of another bundle dropped; those series are screened again");
             var pending = studies.Studies.Where(s => !store.Contains(s.SeriesInstanceUid)).ToList();
             foreach (var failure in studies.Failures.Where(f => !store.Contains(BatchResults.FailureKey(f.Location))))
                 store.Append(BatchResults.FailureKey(failure), StudyResult.Failure("", "", "", $"{failure.Location}: {failure.Reason}"));
@@ -40,8 +47,7 @@ internal static class BatchCommand
 
             var qaDirectory = parseResult.GetValue(qa) ? Path.Combine(store.Directory, "qa") : null;
             if (qaDirectory is not null) Directory.CreateDirectory(qaDirectory);
-            using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, ScreenCommand.Device(parseResult, device),
-                threads: Math.Max(1, Environment.ProcessorCount / jobCount));
+            using var dicom = DicomSink.Create(screener, parseResult.GetValue(dicomOut), parseResult.GetValue(push));
             ScreenCommand.WithProgress(context, "screening", pending.Count, advance =>
             {
                 Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = jobCount, CancellationToken = cancellation }, study =>
@@ -49,6 +55,7 @@ internal static class BatchCommand
                     var result = screener.Screen(study);
                     if (qaDirectory is not null && result.Status != StudyResult.Failed)
                         TryWriteQa(screener, study, result, Path.Combine(qaDirectory, study.SeriesInstanceUid + ".png"));
+                    dicom?.Write(context, study, result, quiet: true);
                     store.Append(study.SeriesInstanceUid, result);
                     advance();
                 });

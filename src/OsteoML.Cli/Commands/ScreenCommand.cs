@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace OsteoML.Cli.Commands;
 
 /// <summary>
-/// <c>osteoml screen --model MODEL STUDY [--json] [--qa-png FILE]</c>: BMD, class, probabilities, per-level values,
+/// <c>osteoml screen --model MODEL STUDY [--json] [--qa-png FILE] [--dicom-out DIR] [--push URL]</c>: BMD, class, probabilities, per-level values,
 /// site calibration and QA flags of the CT series in a folder (or of a NIfTI CT file). Exit 0 with a BMD, 3 when the series was read but
 /// L1/L2 could not be named (no guess), 1 when it could not be read.
 /// </summary>
@@ -33,7 +33,9 @@ internal static class ScreenCommand
             DefaultValueFactory = _ => "total",
             Validators = { r => { try { VertebraLabelSchemes.Parse(r.GetValueOrDefault<string>()); } catch (ArgumentException ex) { r.AddError($"--masks-scheme: {ex.Message}"); } } },
         };
-        var command = new Command("screen", "Screen one CT study: BMD, class, QA flags and image.") { model, folder, json, qaPng, device, cache, masks, masksScheme };
+        var dicomOut = DicomOutOption();
+        var push = PushOption();
+        var command = new Command("screen", "Screen one CT study: BMD, class, QA flags and image.") { model, folder, json, qaPng, device, cache, masks, masksScheme, dicomOut, push };
         command.Validators.Add(r =>
         {
             if (r.GetValue(masks) is not null && r.GetValue(cache) is not null)
@@ -55,6 +57,7 @@ internal static class ScreenCommand
                 }
             }
             using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, Device(parseResult, device));
+            using var dicom = DicomSink.Create(screener, parseResult.GetValue(dicomOut), parseResult.GetValue(push));
             var results = new List<StudyResult>();
             foreach (var (study, index) in studies.Studies.Select((s, i) => (s, i)))
             {
@@ -70,6 +73,7 @@ internal static class ScreenCommand
                     File.WriteAllBytes(path, QaImage.Render(volume, segmentation, result));
                     if (!parseResult.GetValue(json)) context.Out.WriteLine($"wrote {path}");
                 }
+                dicom?.Write(context, study, result, quiet: parseResult.GetValue(json));
             }
             if (screener.Runtime.Device.CudaDeviceId is not null && screener.DeviceNotice is { } notice) context.Error.WriteLine($"notice: {notice}");
             if (results.Any(r => r.Status == StudyResult.Failed))
@@ -101,6 +105,27 @@ internal static class ScreenCommand
         table.AddRow("tissues (HU)", string.Join(", ", r.Tissues.Select(t => $"{t.Key.Replace("_hu", "")} {(t.Value is { } v ? F(v, 0) : "–")}")));
         table.AddRow("QA flags", r.QaFlags.Count == 0 ? "none" : string.Join(", ", r.QaFlags));
         context.Console.Write(table);
+    }
+
+    internal static Option<DirectoryInfo?> DicomOutOption() => new("--dicom-out")
+    {
+        Description = "Also write a DICOM SR (TID 1500), SEG (vertebrae, L1/L2 ROIs) and the QA image as Secondary Capture into the source study, one folder per study under this one.",
+    };
+
+    internal static Option<Uri?> PushOption() => new("--push")
+    {
+        Description = "Send the DICOM objects to this DICOMweb root with STOW-RS (e.g. http://pacs:8042/dicom-web). Credentials from "
+                      + "OSTEOML_DICOMWEB_USER/OSTEOML_DICOMWEB_PASSWORD or OSTEOML_DICOMWEB_CREDENTIALS_FILE, never from the command line.",
+        CustomParser = r => HttpUrl(r, "--push"),
+    };
+
+    /// <summary>An absolute http(s) URL, or a usage error naming <paramref name="name"/>.</summary>
+    internal static Uri? HttpUrl(System.CommandLine.Parsing.ArgumentResult result, string name)
+    {
+        var text = result.Tokens[0].Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") return uri;
+        result.AddError($"{name}: '{text}' is not an http(s) URL");
+        return null;
     }
 
     internal static Option<DirectoryInfo> ModelOption() => new("--model", "-m") { Description = "Model bundle folder (from osteoml train).", Required = true };

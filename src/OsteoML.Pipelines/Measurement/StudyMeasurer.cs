@@ -95,8 +95,7 @@ public static class StudyMeasurer
     {
         var code = VertebraSegmentation.LevelCode(level);
         var g = hu.Geometry;
-        var rimX = RimVoxels(options.RimMm, g.Spacing.X);
-        var rimY = RimVoxels(options.RimMm, g.Spacing.Y);
+        var (rimX, rimY) = RimVoxels(g, options);
         var values = new List<float>();
         long voxels = 0;
         for (var k = s.NativeLo[2]; k <= s.NativeHi[2]; k++)
@@ -105,18 +104,23 @@ public static class StudyMeasurer
         {
             if (s.NativeLevelAt(i, j, k) != code) continue;
             voxels++;
-            if (Interior(i, j, k)) values.Add(hu[i, j, k]);
+            if (InTrabecularRoi(s, code, i, j, k, rimX, rimY)) values.Add(hu[i, j, k]);
         }
         return LevelStatistics.Of(level, values, voxels * g.VoxelVolumeMm3 / 1000);
+    }
 
-        bool Interior(int i, int j, int k)
-        {
-            for (var a = -rimX; a <= rimX; a++)
-                if (s.NativeLevelAt(i + a, j, k) != code) return false;
-            for (var b = -rimY; b <= rimY; b++)
-                if (s.NativeLevelAt(i, j + b, k) != code) return false;
-            return true;
-        }
+    /// <summary>The in-plane rim of <see cref="MeasurementOptions.RimMm"/> in whole voxels along x and y (<see cref="RimVoxels(double, double)"/>).</summary>
+    public static (int X, int Y) RimVoxels(VolumeGeometry g, MeasurementOptions options) =>
+        (RimVoxels(options.RimMm, g.Spacing.X), RimVoxels(options.RimMm, g.Spacing.Y));
+
+    /// <summary>True when voxel (i, j, k) is in the level's trabecular ROI: its mask with an in-plane rim of (rimX, rimY) voxels left out.</summary>
+    public static bool InTrabecularRoi(VertebraSegmentation s, byte code, int i, int j, int k, int rimX, int rimY)
+    {
+        for (var a = -rimX; a <= rimX; a++)
+            if (s.NativeLevelAt(i + a, j, k) != code) return false;
+        for (var b = -rimY; b <= rimY; b++)
+            if (s.NativeLevelAt(i, j + b, k) != code) return false;
+        return true;
     }
 
     /// <summary>

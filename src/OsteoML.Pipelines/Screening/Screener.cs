@@ -25,7 +25,11 @@ public sealed class Screener : IDisposable
         // Cached features are per model: the bundle's model.zip hash is their identity ("raw": caches written before
         // Features were read before the heads' normalisation must not be reused).
         _extractor = new FeatureExtractor(_ml, _model, $"{bundle.ModelSha256}|raw", cacheDirectory);
+        Provenance = ResultProvenance.Of(bundle, Runtime.SegmentationModelSha256);
     }
+
+    /// <summary>Stamped on every result this screener returns.</summary>
+    public ResultProvenance Provenance { get; }
 
     public ModelBundle Bundle { get; }
     public PipelineRuntime Runtime { get; }
@@ -44,7 +48,7 @@ public sealed class Screener : IDisposable
         var result = StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds);
         // Features may come from the feature cache without the segmentation stage running: positions only when it is at hand.
         var key = Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath);
-        return result.Status == StudyResult.Failed || !Runtime.Store.Contains(key) ? result : result with { Vertebrae = VertebraResult.From(Runtime.Store.Get(key)) };
+        return Provenance.Stamp(result.Status == StudyResult.Failed || !Runtime.Store.Contains(key) ? result : result with { Vertebrae = VertebraResult.From(Runtime.Store.Get(key)) });
     }
 
     /// <summary>

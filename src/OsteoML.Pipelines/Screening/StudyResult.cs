@@ -47,6 +47,11 @@ public sealed record StudyResult
     public string? Error { get; init; }
     public double Seconds { get; init; }
 
+    /// <summary>Traceability (<see cref="ResultProvenance"/>): the bundle's SHA-256, the osteoml version and the result schema version; null in results written before them.</summary>
+    public string? BundleSha256 { get; init; }
+    public string? OsteomlVersion { get; init; }
+    public int? ResultSchemaVersion { get; init; }
+
     [JsonIgnore] public int? ClassIndex => Class is null ? null : AcrClasses.Names.ToList().IndexOf(Class);
 
     public static readonly JsonSerializerOptions Json = new()

@@ -38,13 +38,16 @@ public sealed class StudyVolumes(int capacity = 2)
 
     /// <summary>The accepted stack of <paramref name="seriesInstanceUid"/> in the folder (the largest accepted stack when the UID is empty), or the
     /// volume of a NIfTI file.</summary>
-    public static CtVolume Read(string seriesPath, string seriesInstanceUid)
+    public static CtVolume Read(string seriesPath, string seriesInstanceUid) =>
+        NiftiCtVolume.IsNifti(seriesPath) ? NiftiCtVolume.Load(seriesPath) : Stack(seriesPath, seriesInstanceUid).LoadVolume();
+
+    /// <summary>The DICOM stack <see cref="Read"/> loads: the largest accepted stack of the series in the folder.</summary>
+    public static DicomStack Stack(string seriesPath, string seriesInstanceUid)
     {
-        if (NiftiCtVolume.IsNifti(seriesPath)) return NiftiCtVolume.Load(seriesPath);
         var scan = DicomSeriesScanner.Scan(seriesPath);
         var candidates = scan.Stacks.Where(s => seriesInstanceUid.Length == 0 || s.SeriesInstanceUid == seriesInstanceUid).ToList();
         var stack = candidates.Where(s => s.RejectionReason is null).MaxBy(s => s.Slices.Count);
-        if (stack is not null) return stack.LoadVolume();
+        if (stack is not null) return stack;
         var why = candidates.FirstOrDefault(s => s.RejectionReason is not null)?.RejectionReason
                   ?? (scan.FailedFiles.Count > 0 ? $"{scan.FailedFiles.Count} file(s) failed; first {Path.GetFileName(scan.FailedFiles[0].File)}: {scan.FailedFiles[0].Reason}" : "no DICOM image of that series");
         throw new DicomDataException($"{seriesPath}: no usable image stack ({why}).");

@@ -1,0 +1,42 @@
+using System.Reflection;
+using OsteoML.Pipelines.Bundles;
+
+namespace OsteoML.Pipelines.Screening;
+
+/// <summary>
+/// What made a result: the bundle (its name and the SHA-256 of its manifest, which lists the SHA-256 of every file in it,
+/// so one hash names the whole bundle), the global model and segmentation model hashes, the osteoml version and the
+/// result schema version. Every JSON line, CSV row and SR carries it, so results from different bundles never mix unseen.
+/// </summary>
+public sealed record ResultProvenance(string BundleName, string BundleSha256, string ModelSha256, string SegmentationModelSha256, string OsteomlVersion)
+{
+    /// <summary>Version of the result's fields: 2 added the provenance fields (1: results before them).</summary>
+    public const int ResultSchemaVersion = 2;
+
+    /// <summary>This build's version ("1.2.3" of "1.2.3+commit": build metadata is noise in a result).</summary>
+    public static string CurrentOsteomlVersion => VersionOf(typeof(ResultProvenance).Assembly);
+
+    public static ResultProvenance Of(ModelBundle bundle, string segmentationModelSha256) => new(
+        bundle.Manifest.Name,
+        ModelBundle.Sha256(Path.Combine(bundle.Directory, ModelBundle.ManifestFile)),
+        bundle.ModelSha256,
+        segmentationModelSha256,
+        CurrentOsteomlVersion);
+
+    /// <summary>The result stamped with this provenance.</summary>
+    public StudyResult Stamp(StudyResult result) => result with
+    {
+        BundleSha256 = BundleSha256,
+        OsteomlVersion = OsteomlVersion,
+        ResultSchemaVersion = ResultSchemaVersion,
+    };
+
+    public static string VersionOf(Assembly assembly)
+    {
+        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                      ?? assembly.GetName().Version?.ToString()
+                      ?? "unknown";
+        var plus = version.IndexOf('+');
+        return plus < 0 ? version : version[..plus];
+    }
+}
