@@ -124,13 +124,14 @@ internal sealed class DicomOutputTestData
     }
 
     /// <summary>The masks the SEG must hold, voxel by voxel: per segment label, every (i, j, k) set.</summary>
-    /// <remarks>The ROI is recomputed here from its definition (a voxel of the level whose neighbours within the rim along x and
+    /// <remarks>The ROI is recomputed here from its definition (a voxel of the level whose neighbours within the rim — 1 mm in whole
+    /// voxels, at least one — along x and
     /// along y are all of the level), not with the product's function.</remarks>
     public IReadOnlyDictionary<string, HashSet<(int I, int J, int K)>> ExpectedMasks(MeasurementOptions options)
     {
         var g = Volume.Hu.Geometry;
-        var rimX = (int)Math.Round(options.RimMm / g.Spacing.X);
-        var rimY = (int)Math.Round(options.RimMm / g.Spacing.Y);
+        var rimX = Math.Max(1, (int)Math.Round(options.RimMm / g.Spacing.X));
+        var rimY = Math.Max(1, (int)Math.Round(options.RimMm / g.Spacing.Y));
         var masks = new Dictionary<string, HashSet<(int, int, int)>>();
         for (var k = 0; k < g.Size.Z; k++)
         for (var j = 0; j < g.Size.Y; j++)
