@@ -301,14 +301,19 @@ public sealed class DicomPixelData
         }
         result = new (int, int)[frames];
         problem = null;
+        var firsts = new int[frames + 1];
+        firsts[frames] = n;
         for (var f = 0; f < frames; f++)
         {
-            if (!starts.TryGetValue(offsets[f], out var first))
+            if (!starts.TryGetValue(offsets[f], out firsts[f]))
             {
                 problem = $"the offset table points frame {f} at byte {offsets[f]}, where no fragment starts";
                 return false;
             }
-            var next = f + 1 < frames ? starts.GetValueOrDefault(offsets[f + 1], -1) : n;
+        }
+        for (var f = 0; f < frames; f++)
+        {
+            var (first, next) = (firsts[f], firsts[f + 1]);
             if (next <= first)
             {
                 problem = $"the offset table is not increasing at frame {f}";

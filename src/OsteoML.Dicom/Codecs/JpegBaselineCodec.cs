@@ -24,7 +24,7 @@ public sealed unsafe class JpegBaselineCodec : IDicomCodec
     {
         var precision = JpegMarkers.FramePrecision(compressed);
         if (precision != 8)
-            throw new NotSupportedException($"{TransferSyntax.Name}: {precision}-bit DCT JPEG cannot be decoded: libjpeg-turbo 2.1's TurboJPEG API decodes 8-bit samples only.");
+            throw new NotSupportedException($"{TransferSyntax.UID} ({TransferSyntax.Name}): {precision}-bit DCT JPEG cannot be decoded: libjpeg-turbo 2.1's TurboJPEG API decodes 8-bit samples only.");
         if (format.BitsAllocated != 8 || format.SamplesPerPixel is not (1 or 3))
             throw new DicomDataException($"an 8-bit JPEG frame cannot fill {format}.");
         var api = TurboJpegApi.Get();
