@@ -31,6 +31,7 @@ public sealed unsafe class JpegLsCodec : IDicomCodec
     {
         NativeSamples.RequireCodecFormat(format, "JPEG-LS");
         var api = CharLSApi.Get();
+        compressed = WithEndOfImage(compressed);
         var decoder = api.DecoderCreate();
         if (decoder == 0)
             throw new InsufficientMemoryException("CharLS could not create a decoder.");
@@ -81,6 +82,26 @@ public sealed unsafe class JpegLsCodec : IDicomCodec
         {
             api.DecoderDestroy(decoder);
         }
+    }
+
+    /// <summary>
+    /// The stream as CharLS should see it: ending in EOI (FFD9). CharLS 2.4.1 reading past the end of a stream cut
+    /// without its EOI spends seconds per 64×64 frame before it fails (found by the codec fuzzer); with the marker
+    /// appended a cut stream fails at once and a complete one that only lacks the marker decodes as before.
+    /// </summary>
+    private static ReadOnlySpan<byte> WithEndOfImage(ReadOnlySpan<byte> stream)
+    {
+        var end = stream.Length;
+        while (end > 0 && stream[end - 1] == 0)
+            end--; // DICOM's padding to even length
+        if (end >= 2 && stream[end - 2] == 0xFF && stream[end - 1] == 0xD9)
+            return stream;
+        // Appended after everything, padding included: no byte of the stream is dropped.
+        var copy = new byte[stream.Length + 2];
+        stream.CopyTo(copy);
+        copy[^2] = 0xFF;
+        copy[^1] = 0xD9;
+        return copy;
     }
 
     public byte[] Encode(ReadOnlySpan<byte> frame, DicomPixelFormat format)
