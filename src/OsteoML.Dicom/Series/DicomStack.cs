@@ -53,13 +53,20 @@ public sealed class DicomStack
         if (withoutGeometry.Count > 0)
             yield return Reject(withoutGeometry, $"{withoutGeometry.Count} image(s) without a valid ImagePositionPatient/ImageOrientationPatient (unit, perpendicular cosines) cannot be placed in a volume");
 
-        var groups = GroupByOrientation(seriesSlices.Where(s => s.HasGeometry).ToList());
-        foreach (var group in groups)
+        // Enhanced multi-frame objects name their stacks (Stack ID dimension); within each, orientations still split.
+        var stacks = seriesSlices.Where(s => s.HasGeometry).GroupBy(s => s.StackId ?? "", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        foreach (var stack in stacks)
         {
-            var warnings = new List<string>();
-            if (groups.Count > 1)
-                warnings.Add($"series has {groups.Count} orientations; split into separate stacks");
-            yield return Check(group, warnings, Reject);
+            var groups = GroupByOrientation(stack.ToList());
+            foreach (var group in groups)
+            {
+                var warnings = new List<string>();
+                if (stacks.Count > 1)
+                    warnings.Add($"series has {stacks.Count} stacks (Stack ID); stack {stack.Key} is one of them");
+                if (groups.Count > 1)
+                    warnings.Add($"series has {groups.Count} orientations; split into separate stacks");
+                yield return Check(group, warnings, Reject);
+            }
         }
     }
 
