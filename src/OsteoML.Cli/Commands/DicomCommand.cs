@@ -12,6 +12,7 @@ internal static class DicomCommand
                                            + OsteoML.Dicom.Codecs.DicomCodecRegistry.Describe() + ".");
         command.Subcommands.Add(DicomInspectCommand.Create(context));
         command.Subcommands.Add(DicomSeriesCommand.Create(context));
+        command.Subcommands.Add(DicomTranscodeCommand.Create(context));
         return command;
     }
 }

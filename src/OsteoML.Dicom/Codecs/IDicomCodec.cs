@@ -27,6 +27,9 @@ public interface IDicomCodec
     /// <exception cref="DicomDataException">the compressed data is corrupt or does not match the format.</exception>
     void Decode(ReadOnlySpan<byte> compressed, DicomPixelFormat format, Span<byte> destination);
 
+    /// <summary>Whether <see cref="Encode"/> writes this syntax (what transcoding may offer).</summary>
+    bool CanEncode => true;
+
     /// <summary>Encodes one native frame; an even-length result (padded where the syntax allows).</summary>
     /// <exception cref="NotSupportedException">this codec only decodes.</exception>
     byte[] Encode(ReadOnlySpan<byte> frame, DicomPixelFormat format);
@@ -75,6 +78,16 @@ public static class DicomCodecRegistry
         {
             lock (Codecs)
                 return Codecs.Values.Select(c => c.TransferSyntax).OrderBy(s => s.UID, StringComparer.Ordinal).ToList();
+        }
+    }
+
+    /// <summary>The encapsulated syntaxes whose codec also encodes.</summary>
+    public static IReadOnlyList<DicomTransferSyntax> EncodableTransferSyntaxes
+    {
+        get
+        {
+            lock (Codecs)
+                return Codecs.Values.Where(c => c.CanEncode).Select(c => c.TransferSyntax).OrderBy(s => s.UID, StringComparer.Ordinal).ToList();
         }
     }
 

@@ -54,6 +54,8 @@ public sealed unsafe class JpegBaselineCodec : IDicomCodec
         }
     }
 
+    public bool CanEncode => false;
+
     public byte[] Encode(ReadOnlySpan<byte> frame, DicomPixelFormat format) =>
         throw new NotSupportedException($"{TransferSyntax.Name} is decode-only here; write lossless syntaxes instead.");
 }

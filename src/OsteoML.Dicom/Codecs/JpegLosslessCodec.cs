@@ -19,6 +19,8 @@ public sealed class JpegLosslessCodec(DicomTransferSyntax syntax) : IDicomCodec
     /// <summary>Every sample costs at least one bit of Huffman code, and decodes to at most two bytes.</summary>
     public long MaxDecodedBytes(long compressedBytes) => 16 * compressedBytes;
 
+    public bool CanEncode => false;
+
     public byte[] Encode(ReadOnlySpan<byte> frame, DicomPixelFormat format) =>
         throw new NotSupportedException($"{TransferSyntax.Name}: this library decodes JPEG lossless but does not encode it; write RLE Lossless instead.");
 }

@@ -121,6 +121,9 @@ public sealed unsafe class OpenJpegCodec : IDicomCodec
         }
     }
 
+    /// <summary>Only JPEG 2000 Lossless: OpenJPEG 2.5 writes no HTJ2K, and lossy output is not ours to choose.</summary>
+    public bool CanEncode => TransferSyntax.UID == DicomTransferSyntax.JPEG2000Lossless.UID;
+
     /// <summary>A reversible 5/3 J2K codestream (lossless), one tile, one quality layer, as GDCM writes for .90.</summary>
     public byte[] Encode(ReadOnlySpan<byte> frame, DicomPixelFormat format)
     {

@@ -188,4 +188,23 @@ public sealed class NativeCodecTests
         var error = Assert.ThrowsExactly<DicomDataException>(() => codec.Decode(stream, wrong, new byte[wrong.FrameBytes]));
         Assert.DoesNotContain("\n", error.Message);
     }
+
+    [TestMethod]
+    [DataRow("1.2.840.10008.1.2.4.90")]
+    [DataRow("1.2.840.10008.1.2.4.80")]
+    public void Cli_transcode_writes_what_gdcm_decodes_to_the_reference_values(string syntax)
+    {
+        const string source = "files/single/CT_small.dcm";
+        var dir = TestPaths.NewTempDirectory();
+        var output = Path.Combine(dir, "out.dcm");
+        var run = OsteoML.Tests.Cli.CliRun.Of("dicom", "transcode", "--to", syntax, TestPaths.Data("reference-dicom", source), output);
+        Assert.AreEqual(0, run.ExitCode, run.Error);
+        Assert.AreEqual(syntax, DicomFile.Open(output).TransferSyntax.UID);
+        ExternalTool.Run("gdcmconv", ["--raw", output, Path.Combine(dir, "raw.dcm")]).EnsureSuccess("gdcmconv --raw");
+        Assert.AreEqual(ReferenceCorpus.Sha256(source), DicomPixelSummary.Of(DicomPixelData.Create(DicomFile.Open(Path.Combine(dir, "raw.dcm")).Dataset)).Sha256);
+        // A syntax without an encoder is refused with one line.
+        var refused = OsteoML.Tests.Cli.CliRun.Of("dicom", "transcode", "--to", "1.2.840.10008.1.2.4.50", TestPaths.Data("reference-dicom", source), output);
+        Assert.AreEqual(1, refused.ExitCode);
+        Assert.HasCount(1, refused.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 }
