@@ -38,6 +38,7 @@ public sealed unsafe class OpenJpegCodec : IDicomCodec
     {
         if (format.BitsAllocated is not (8 or 16 or 32))
             throw new NotSupportedException($"JPEG 2000 frames of {format} cannot be stored in DICOM words.");
+        CheckSiz(compressed, format);
         var api = OpenJpegApi.Get();
         var codecFormat = compressed.Length >= 12 && compressed[..12].SequenceEqual(Jp2Signature) ? OpenJpegApi.CodecJP2 : OpenJpegApi.CodecJ2K;
         var errors = new OpenJpegMessages();
@@ -82,6 +83,35 @@ public sealed unsafe class OpenJpegCodec : IDicomCodec
                 errorsHandle.Free();
             }
         }
+    }
+
+    /// <summary>
+    /// Reads the image and tile sizes (SIZ, ISO 15444-1 §A.5.1, right after the start of codestream) before OpenJPEG
+    /// does: OpenJPEG 2.5 allocates coding parameters for every tile while reading the header, so a 97-byte
+    /// codestream declaring 65,535 tiles cost 640 MB and a second (a codec fuzz finding). Image size, components
+    /// and a tile count of at most one per 64 pixels are checked against the dataset first.
+    /// </summary>
+    private static void CheckSiz(ReadOnlySpan<byte> data, DicomPixelFormat format)
+    {
+        ReadOnlySpan<byte> soc = [0xFF, 0x4F, 0xFF, 0x51];
+        var at = data.IndexOf(soc); // a J2K codestream starts with it; in JP2 it opens the contiguous codestream box
+        if (at < 0 || data.Length < at + 4 + 38)
+            throw new DicomDataException("JPEG 2000 data has no image and tile size (SIZ) header.");
+        var siz = data[(at + 4)..];
+        var v = new uint[9]; // Lsiz+Rsiz, then Xsiz, Ysiz, XOsiz, YOsiz, XTsiz, YTsiz, XTOsiz, YTOsiz
+        for (var i = 1; i < 9; i++)
+            v[i] = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(siz[(4 * i)..]);
+        uint U32(int offset) => v[offset / 4];
+        long width = (long)U32(4) - U32(12), height = (long)U32(8) - U32(16);
+        long tileWidth = U32(20), tileHeight = U32(24), tileX0 = U32(28), tileY0 = U32(32);
+        var components = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(siz[36..]);
+        if (width != format.Columns || height != format.Rows || components != format.SamplesPerPixel)
+            throw new DicomDataException($"JPEG 2000 codestream is {width}×{height} with {components} component(s); the dataset says {format}.");
+        if (tileWidth == 0 || tileHeight == 0 || tileX0 > U32(12) || tileY0 > U32(16))
+            throw new DicomDataException($"JPEG 2000 tiles of {tileWidth}×{tileHeight} at ({tileX0}, {tileY0}) do not tile the image.");
+        var tiles = (U32(4) - tileX0 + tileWidth - 1) / tileWidth * ((U32(8) - tileY0 + tileHeight - 1) / tileHeight);
+        if (tiles > format.PixelCount / 64 + 1)
+            throw new DicomDataException($"JPEG 2000 codestream declares {tiles} tiles for a {format.Columns}×{format.Rows} image.");
     }
 
     private static ReadOnlySpan<byte> Jp2Signature => [0, 0, 0, 12, (byte)'j', (byte)'P', (byte)' ', (byte)' ', 0x0D, 0x0A, 0x87, 0x0A];

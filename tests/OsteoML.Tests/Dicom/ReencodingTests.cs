@@ -12,7 +12,7 @@ namespace OsteoML.Tests.Dicom;
 [TestClass]
 public sealed class ReencodingTests
 {
-    private static readonly string[] Sources =
+    internal static readonly string[] Sources =
     [
         "files/single/CT_small.dcm",          // 16-bit signed CT
         "files/single/MR_small.dcm",          // 16-bit signed MR
