@@ -149,7 +149,7 @@ internal static class DicomInspectCommand
             {
                 var pixels = DicomPixelData.Create(ds);
                 var summary = DicomPixelSummary.Of(pixels);
-                report.Warnings = pixels.Warnings;
+                report.Warnings = [.. dicom.Warnings, .. pixels.Warnings];
                 report.PixelSha256 = summary.Sha256;
                 report.Min = summary.Min;
                 report.Max = summary.Max;

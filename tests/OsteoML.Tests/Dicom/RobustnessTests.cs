@@ -140,6 +140,23 @@ public sealed class RobustnessTests
         }
     }
 
+    /// <summary>Bytes appended after the pixel data (some archives do): the image reads as before, with a warning.</summary>
+    [TestMethod]
+    [DataRow("files/ct-small-variants/ct_j2k_lossless.dcm")]
+    [DataRow("files/single/CT_small.dcm")]
+    public void Trailing_bytes_after_the_pixel_data_are_ignored_with_a_warning(string source)
+    {
+        var bytes = File.ReadAllBytes(TestPaths.Data("reference-dicom", source));
+        var garbage = new byte[37];
+        new Random(16).NextBytes(garbage);
+        var path = Path.Combine(TestPaths.NewTempDirectory(), "trailing.dcm");
+        File.WriteAllBytes(path, [.. bytes, .. garbage]);
+        var file = DicomFile.Open(path);
+        Assert.AreEqual(ReferenceCorpus.Sha256(source), DicomPixelSummary.Of(DicomPixelData.Create(file.Dataset)).Sha256);
+        Assert.HasCount(1, file.Warnings);
+        StringAssert.Contains(file.Warnings[0], "after the pixel data");
+    }
+
     /// <summary>Reads everything the fuzz harness reads; only the library's clear errors may come out.</summary>
     private static void Read(byte[] bytes, string what)
     {
