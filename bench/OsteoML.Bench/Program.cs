@@ -12,6 +12,7 @@ public static class Program
     public static void Main(string[] args)
     {
         if (args is ["dicom", .. var dicom]) { Dicom.DicomComparison.Run(dicom); return; }
+        if (args is ["dicom-codecs", .. var codecs]) { Dicom.CodecComparison.Run(codecs); return; }
         if (args is ["models", "segment", .. var segment]) { Models.SegmentationRunner.Run(segment); return; }
         if (args is ["models", "gemm", .. var gemm]) { Models.GemmCeiling.Run(gemm); return; }
         if (args is ["autotune", .. var rest]) { AutoTune.TuneAndCalibrateRunner.Run(rest); return; }

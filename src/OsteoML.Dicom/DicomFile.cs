@@ -32,6 +32,9 @@ public sealed class DicomFile
 
     private bool StoppedAtPixelData { get; init; }
 
+    /// <summary>What the reader passed over instead of refusing the file (e.g. bytes after the pixel data), one line each.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Reads the header and dataset; pixel data stays in the file (read per frame by <see cref="DicomPixelData"/>).</summary>
     public static DicomFile Open(string path, DicomReadOptions? options = null)
     {
@@ -58,7 +61,7 @@ public sealed class DicomFile
     }
 
     private static DicomFile FromResult(DicomReader.Result result, string? path) =>
-        new(result.Meta, result.Dataset) { Path = path, StoppedAtPixelData = result.StoppedAtPixelData };
+        new(result.Meta, result.Dataset) { Path = path, StoppedAtPixelData = result.StoppedAtPixelData, Warnings = result.Warnings };
 
     /// <summary>Writes the file (preamble, file meta with fresh group length, dataset) in <see cref="TransferSyntax"/>.
     /// The file is written beside the target and renamed over it, so saving over the file it was read from is safe.</summary>

@@ -17,6 +17,10 @@ public sealed class DicomPixelData
     private readonly DicomDataset _dataset;
     private readonly DicomItem _pixelItem;
     private (int First, int Count)[]? _frameFragments;
+    private readonly List<string> _warnings = [];
+
+    /// <summary>What was read despite not following the standard (e.g. an offset table that does not fit), one line each.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
 
     private DicomPixelData(DicomDataset dataset, DicomItem pixelItem)
     {
@@ -255,31 +259,26 @@ public sealed class DicomPixelData
         else if (fragments.OffsetTable.Count > 0)
             offsets = fragments.OffsetTable.Select(o => (ulong)o).ToArray();
 
-        (int, int)[] result;
+        (int, int)[]? result = null;
         if (offsets is not null)
         {
-            if (offsets.Count != frames)
-                throw new DicomDataException($"the offset table lists {offsets.Count} frames; NumberOfFrames is {frames}.");
-            // Offsets count from the first fragment's item tag; each fragment takes 8 header bytes plus its value.
-            var starts = new Dictionary<ulong, int>(n);
-            ulong position = 0;
-            for (var i = 0; i < n; i++)
+            // dcmtk, GDCM and pydicom read past a table with a surplus entry (GDCM's own examples have one) or one
+            // that does not fit the fragments: so do we, with a warning, falling back to the fragments themselves.
+            if (offsets.Count > frames)
             {
-                starts[position] = i;
-                position += 8 + (ulong)fragments.Fragments[i].Size;
+                _warnings.Add($"the offset table lists {offsets.Count} frames; NumberOfFrames is {frames}: the surplus entries are ignored.");
+                offsets = offsets.Take(frames).ToArray();
             }
-            result = new (int, int)[frames];
-            for (var f = 0; f < frames; f++)
-            {
-                if (!starts.TryGetValue(offsets[f], out var first))
-                    throw new DicomDataException($"the offset table points frame {f} at byte {offsets[f]}, where no fragment starts.");
-                var next = f + 1 < frames ? starts.GetValueOrDefault(offsets[f + 1], -1) : n;
-                if (next <= first)
-                    throw new DicomDataException($"the offset table is not increasing at frame {f}.");
-                result[f] = (first, next - first);
-            }
+            if (offsets.Count < frames)
+                _warnings.Add($"the offset table lists {offsets.Count} frames; NumberOfFrames is {frames}: frames are found from the fragments instead.");
+            else if (MapOffsets(fragments, offsets, out var mapped, out var problem))
+                result = mapped;
+            else
+                _warnings.Add($"{problem}: frames are found from the fragments instead.");
         }
-        else if (frames == 1)
+        if (result is not null)
+            return _frameFragments = result;
+        if (frames == 1)
             result = [(0, n)];
         else if (n == frames)
             result = Enumerable.Range(0, n).Select(i => (i, 1)).ToArray();
@@ -288,18 +287,61 @@ public sealed class DicomPixelData
         return _frameFragments = result;
     }
 
+    /// <summary>Fragment ranges from offsets (counted from the first fragment's item tag, 8 header bytes each).</summary>
+    private static bool MapOffsets(DicomFragmentSequence fragments, IReadOnlyList<ulong> offsets, out (int, int)[] result, out string? problem)
+    {
+        var n = fragments.Fragments.Count;
+        var frames = offsets.Count;
+        var starts = new Dictionary<ulong, int>(n);
+        ulong position = 0;
+        for (var i = 0; i < n; i++)
+        {
+            starts[position] = i;
+            position += 8 + (ulong)fragments.Fragments[i].Size;
+        }
+        result = new (int, int)[frames];
+        problem = null;
+        var firsts = new int[frames + 1];
+        firsts[frames] = n;
+        for (var f = 0; f < frames; f++)
+        {
+            if (!starts.TryGetValue(offsets[f], out firsts[f]))
+            {
+                problem = $"the offset table points frame {f} at byte {offsets[f]}, where no fragment starts";
+                return false;
+            }
+        }
+        for (var f = 0; f < frames; f++)
+        {
+            var (first, next) = (firsts[f], firsts[f + 1]);
+            if (next <= first)
+            {
+                problem = $"the offset table is not increasing at frame {f}";
+                return false;
+            }
+            result[f] = (first, next - first);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Frames without a usable offset table: each starts with a fragment that opens a codestream — JPEG's and
+    /// JPEG-LS's start of image (FFD8) or JPEG 2000's start of codestream (FF4F) or JP2 signature box.
+    /// </summary>
     private (int, int)[] SplitAtStartOfImage(DicomFragmentSequence fragments, int frames)
     {
-        Span<byte> head = stackalloc byte[2];
+        Span<byte> head = stackalloc byte[4];
         var starts = new List<int>();
-        for (var i = 0; i < fragments.Fragments.Count && fragments.Fragments[i].Size >= 2; i++)
+        for (var i = 0; i < fragments.Fragments.Count; i++)
         {
+            if (fragments.Fragments[i].Size < 4)
+                continue;
             fragments.Fragments[i].CopyTo(0, head);
-            if (head[0] == 0xFF && head[1] == 0xD8)
+            if (head[0] == 0xFF && head[1] is 0xD8 or 0x4F || head is [0, 0, 0, 12])
                 starts.Add(i);
         }
         if (starts.Count != frames || starts[0] != 0)
-            throw new DicomDataException($"{fragments.Fragments.Count} fragments without an offset table cannot be split into {frames} frames.");
+            throw new DicomDataException($"{fragments.Fragments.Count} fragments without a usable offset table cannot be split into {frames} frames.");
         starts.Add(fragments.Fragments.Count);
         return Enumerable.Range(0, frames).Select(f => (starts[f], starts[f + 1] - starts[f])).ToArray();
     }

@@ -44,6 +44,7 @@ internal static class DicomInspectCommand
         public int? Rows, Columns, Frames, SamplesPerPixel, BitsAllocated, BitsStored, PixelRepresentation;
         public double? RescaleSlope, RescaleIntercept;
         public long? Min, Max;
+        public IReadOnlyList<string> Warnings = [];
 
         public string ToJson()
         {
@@ -71,6 +72,10 @@ internal static class DicomInspectCommand
                     w.WriteString("pixelSha256", PixelSha256);
                     Number(w, "min", Min);
                     Number(w, "max", Max);
+                    w.WriteStartArray("warnings");
+                    foreach (var warning in Warnings)
+                        w.WriteStringValue(warning);
+                    w.WriteEndArray();
                 }
                 if (Error is not null)
                     w.WriteString("error", Error);
@@ -109,6 +114,7 @@ internal static class DicomInspectCommand
                 parts.Add(FormattableString.Invariant($"rescale slope {RescaleSlope} intercept {RescaleIntercept}"));
             if (Min is not null)
                 parts.Add($"stored {Min}..{Max}, SHA-256 {PixelSha256}");
+            parts.AddRange(Warnings.Select(w => "warning: " + w));
             if (Error is not null)
                 parts.Add("error: " + Error);
             return $"{File}: {string.Join("; ", parts)}";
@@ -141,7 +147,9 @@ internal static class DicomInspectCommand
             }
             if (ds.Contains(DicomTag.PixelData))
             {
-                var summary = DicomPixelSummary.Of(DicomPixelData.Create(ds));
+                var pixels = DicomPixelData.Create(ds);
+                var summary = DicomPixelSummary.Of(pixels);
+                report.Warnings = [.. dicom.Warnings, .. pixels.Warnings];
                 report.PixelSha256 = summary.Sha256;
                 report.Min = summary.Min;
                 report.Max = summary.Max;

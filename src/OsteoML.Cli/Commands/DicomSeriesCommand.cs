@@ -27,7 +27,8 @@ internal static class DicomSeriesCommand
     private static int Run(string dir, bool json, CliContext context)
     {
         var scan = DicomSeriesScanner.Scan(dir);
-        var failed = scan.FailedFiles.Count;
+        var failures = scan.FailedFiles.ToList();
+        var rejected = 0;
         foreach (var stack in scan.Stacks)
         {
             (float Min, float Max, double Mean)? hu = null;
@@ -38,23 +39,31 @@ internal static class DicomSeriesCommand
                 {
                     hu = Statistics(stack.LoadVolume().Hu.Voxels);
                 }
+                catch (DicomStackLoadException ex)
+                {
+                    // The stack is reported as not loaded; each bad file gets its own failed-file line below.
+                    rejection = $"pixel data of {ex.Failures.Count} of {stack.Slices.Count} slice(s) could not be read (failed files listed below)";
+                    failures.AddRange(ex.Failures);
+                }
                 catch (Exception ex) when (ex is IOException or FormatException or NotSupportedException)
                 {
                     rejection = "pixel data could not be read: " + ex.Message;
-                    failed++;
+                    failures.Add(new DicomScanFailure(dir, ex.Message));
                 }
             }
+            if (rejection is not null)
+                rejected++;
             context.Out.WriteLine(json ? StackJson(stack, hu, rejection) : StackText(stack, hu, rejection));
         }
-        foreach (var failure in scan.FailedFiles)
+        foreach (var failure in failures)
         {
             context.Out.WriteLine(json
                 ? JsonSerializer.Serialize(new Dictionary<string, string> { ["file"] = failure.File, ["error"] = failure.Reason })
                 : $"failed: {failure.File}: {failure.Reason}");
         }
         if (!json)
-            context.Out.WriteLine($"{scan.FilesScanned} files: {scan.Stacks.Count} stack(s) ({scan.Rejected.Count()} rejected), {scan.NonImageFiles} not images, {scan.FailedFiles.Count} failed.");
-        return failed > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+            context.Out.WriteLine($"{scan.FilesScanned} files: {scan.Stacks.Count} stack(s) ({rejected} rejected), {scan.NonImageFiles} not images, {failures.Select(f => f.File).Distinct().Count()} failed.");
+        return failures.Count > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
     }
 
     private static string StackText(DicomStack stack, (float Min, float Max, double Mean)? hu, string? rejection)

@@ -45,6 +45,8 @@ public static class DicomTranscoder
             fragments.Add(new MemoryByteBuffer(encoded));
         }
         result.AddOrUpdate(new DicomFragmentSequence(DicomTag.PixelData, DicomVR.OB, offsets, fragments));
+        if (target.IsLossy)
+            result.AddOrUpdate(DicomTag.LossyImageCompression, "01"); // PS3.3 §C.7.6.1.1.5: once lossy, always marked
         if (format.SamplesPerPixel > 1)
             result.AddOrUpdate(DicomTag.PlanarConfiguration, (ushort)0);
         return result;

@@ -27,6 +27,9 @@ public interface IDicomCodec
     /// <exception cref="DicomDataException">the compressed data is corrupt or does not match the format.</exception>
     void Decode(ReadOnlySpan<byte> compressed, DicomPixelFormat format, Span<byte> destination);
 
+    /// <summary>Whether <see cref="Encode"/> writes this syntax (what transcoding may offer).</summary>
+    bool CanEncode => true;
+
     /// <summary>Encodes one native frame; an even-length result (padded where the syntax allows).</summary>
     /// <exception cref="NotSupportedException">this codec only decodes.</exception>
     byte[] Encode(ReadOnlySpan<byte> frame, DicomPixelFormat format);
@@ -36,16 +39,31 @@ public interface IDicomCodec
     long MaxDecodedBytes(long compressedBytes) => long.MaxValue;
 }
 
-/// <summary>The codecs by transfer syntax UID; native syntaxes need none.</summary>
+/// <summary>
+/// The codecs by transfer syntax UID; native syntaxes need none. What users are told is supported (errors, --help,
+/// docs) is read from here, so it cannot drift from what decodes.
+/// </summary>
 public static class DicomCodecRegistry
 {
-    private static readonly Dictionary<string, IDicomCodec> Codecs = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, IDicomCodec> Codecs = new(StringComparer.Ordinal);
+
+    static DicomCodecRegistry()
     {
-        [DicomTransferSyntax.RLELossless.UID] = new RleCodec(),
-        [DicomTransferSyntax.JPEGLossless.UID] = new JpegLosslessCodec(DicomTransferSyntax.JPEGLossless),
-        [DicomTransferSyntax.JPEGLosslessSV1.UID] = new JpegLosslessCodec(DicomTransferSyntax.JPEGLosslessSV1),
-        [DicomTransferSyntax.EncapsulatedUncompressedExplicitVRLittleEndian.UID] = new EncapsulatedUncompressedCodec(),
-    };
+        IDicomCodec[] builtIn =
+        [
+            new EncapsulatedUncompressedCodec(),
+            new RleCodec(),
+            new JpegLosslessCodec(DicomTransferSyntax.JPEGLossless),
+            new JpegLosslessCodec(DicomTransferSyntax.JPEGLosslessSV1),
+            new JpegBaselineCodec(DicomTransferSyntax.JPEGBaseline),
+            new JpegBaselineCodec(DicomTransferSyntax.JPEGExtended),
+            new JpegLsCodec(DicomTransferSyntax.JPEGLSLossless),
+            new JpegLsCodec(DicomTransferSyntax.JPEGLSNearLossless),
+            .. OpenJpegCodec.Syntaxes.Select(s => new OpenJpegCodec(s)),
+        ];
+        foreach (var codec in builtIn)
+            Codecs[codec.TransferSyntax.UID] = codec;
+    }
 
     public static IDicomCodec? Find(DicomTransferSyntax syntax)
     {
@@ -53,11 +71,34 @@ public static class DicomCodecRegistry
             return Codecs.GetValueOrDefault(syntax.UID);
     }
 
+    /// <summary>The encapsulated syntaxes with a codec, by UID.</summary>
+    public static IReadOnlyList<DicomTransferSyntax> TransferSyntaxes
+    {
+        get
+        {
+            lock (Codecs)
+                return Codecs.Values.Select(c => c.TransferSyntax).OrderBy(s => s.UID, StringComparer.Ordinal).ToList();
+        }
+    }
+
+    /// <summary>The encapsulated syntaxes whose codec also encodes.</summary>
+    public static IReadOnlyList<DicomTransferSyntax> EncodableTransferSyntaxes
+    {
+        get
+        {
+            lock (Codecs)
+                return Codecs.Values.Where(c => c.CanEncode).Select(c => c.TransferSyntax).OrderBy(s => s.UID, StringComparer.Ordinal).ToList();
+        }
+    }
+
+    /// <summary>One line: the native syntaxes and every registered codec's syntax name.</summary>
+    public static string Describe() =>
+        "native, Deflated, Big Endian, " + string.Join(", ", TransferSyntaxes.Select(s => s.Name));
+
     /// <summary>The codec, or an error that names the syntax when there is none.</summary>
     public static IDicomCodec Get(DicomTransferSyntax syntax) =>
         Find(syntax) ?? throw new NotSupportedException(
-            $"pixel data in transfer syntax {syntax.UID} ({syntax.Name}) cannot be decoded: no codec for it (supported: " +
-            "native, Deflated, Big Endian, RLE Lossless, JPEG Lossless Process 14 and SV1).");
+            $"pixel data in transfer syntax {syntax.UID} ({syntax.Name}) cannot be decoded: no codec for it (supported: {Describe()}).");
 
     /// <summary>Adds or replaces the codec of its syntax (for codecs outside this library).</summary>
     public static void Register(IDicomCodec codec)

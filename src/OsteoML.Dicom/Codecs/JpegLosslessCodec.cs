@@ -19,6 +19,8 @@ public sealed class JpegLosslessCodec(DicomTransferSyntax syntax) : IDicomCodec
     /// <summary>Every sample costs at least one bit of Huffman code, and decodes to at most two bytes.</summary>
     public long MaxDecodedBytes(long compressedBytes) => 16 * compressedBytes;
 
+    public bool CanEncode => false;
+
     public byte[] Encode(ReadOnlySpan<byte> frame, DicomPixelFormat format) =>
         throw new NotSupportedException($"{TransferSyntax.Name}: this library decodes JPEG lossless but does not encode it; write RLE Lossless instead.");
 }
@@ -261,7 +263,9 @@ internal ref struct JpegLosslessDecoder
             if (index < 0)
                 throw new DicomDataException($"JPEG scan names component {id}, which the frame does not have.");
             componentIndex[j] = index;
-            tables[j] = _tables[s[2 + 2 * j] >> 4] ?? throw new DicomDataException($"JPEG scan uses Huffman table {s[2 + 2 * j] >> 4}, which is not defined.");
+            var table = s[2 + 2 * j] >> 4; // Td is four bits, but only tables 0–3 exist (ISO 10918-1 §B.2.3)
+            tables[j] = (table < _tables.Length ? _tables[table] : null)
+                        ?? throw new DicomDataException($"JPEG scan uses Huffman table {table}, which is not defined.");
         }
         var predictor = s[1 + 2 * ns];
         var pointTransform = s[3 + 2 * ns] & 15;

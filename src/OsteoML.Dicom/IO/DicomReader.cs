@@ -36,7 +36,7 @@ internal sealed class DicomReader
 
     private readonly record struct Syntax(bool Explicit, bool BigEndian);
 
-    public sealed record Result(DicomDataset Meta, DicomDataset Dataset, DicomTransferSyntax TransferSyntax, bool StoppedAtPixelData);
+    public sealed record Result(DicomDataset Meta, DicomDataset Dataset, DicomTransferSyntax TransferSyntax, bool StoppedAtPixelData, IReadOnlyList<string> Warnings);
 
     public static Result Read(DicomInput input, DicomReadOptions options)
     {
@@ -45,6 +45,7 @@ internal sealed class DicomReader
     }
 
     private bool _stoppedAtPixelData;
+    private readonly List<string> _warnings = [];
 
     private Result ReadFile()
     {
@@ -68,7 +69,7 @@ internal sealed class DicomReader
         var dataset = new DicomDataset { InternalTransferSyntax = syntax };
         if (_input.Remaining > 0)
             ReadItems(dataset, new Syntax(syntax.IsExplicitVR, syntax.IsBigEndian), end: -1, depth: 0);
-        return new Result(meta, dataset, syntax, _stoppedAtPixelData);
+        return new Result(meta, dataset, syntax, _stoppedAtPixelData, _warnings);
     }
 
     private bool IsDicm(int offset) =>
@@ -145,6 +146,23 @@ internal sealed class DicomReader
                 if (depth == 0 && element is 0xE00D or 0xE0DD)
                     continue; // a stray delimiter between top-level elements (some writers leave one): skip it, as dcmtk does
                 throw new DicomDataException($"{_input.Name}: unexpected ({group:X4},{element:X4}) inside a dataset at offset {_input.Position - 8}.");
+            }
+            if (depth == 0 && dataset.Contains(DicomTag.PixelData))
+            {
+                // After the pixel data only trailing padding or garbage is expected (some archives append bytes):
+                // dcmtk, GDCM and pydicom keep the image, so we keep it too and say what was ignored.
+                var at = _input.Position;
+                try
+                {
+                    if (!ReadElement(dataset, syntax, depth))
+                        return false;
+                }
+                catch (DicomDataException ex)
+                {
+                    _warnings.Add($"{_input.Length - at} byte(s) after the pixel data at offset {at} are not a valid element and were ignored ({ex.Message.Replace(_input.Name + ": ", "", StringComparison.Ordinal)})");
+                    return false;
+                }
+                continue;
             }
             if (!ReadElement(dataset, syntax, depth))
                 return false;

@@ -107,12 +107,18 @@ public static class CtSeriesWriter
         ds.Add(DicomTag.RescaleSlope, d.RescaleSlope);
         ds.Add(DicomTag.RescaleType, "HU");
 
-        var slice = hu.Slice(z);
-        var stored = new short[slice.Length];
-        for (var i = 0; i < slice.Length; i++)
-            stored[i] = (short)Math.Clamp(Math.Round((slice[i] - d.RescaleIntercept) / d.RescaleSlope), short.MinValue, short.MaxValue);
+        var stored = new short[g.Size.X * g.Size.Y];
+        StoreSlice(hu, z, d, stored);
         ds.Add(new DicomElement(DicomTag.PixelData, DicomVR.OW, MemoryMarshal.AsBytes(stored.AsSpan()).ToArray()));
         return ds;
+    }
+
+    /// <summary>One slice's HU as signed 16-bit stored values: round((HU − intercept) / slope), clamped.</summary>
+    internal static void StoreSlice(Volume<float> hu, int z, CtSeriesDescription d, Span<short> stored)
+    {
+        var slice = hu.Slice(z);
+        for (var i = 0; i < slice.Length; i++)
+            stored[i] = (short)Math.Clamp(Math.Round((slice[i] - d.RescaleIntercept) / d.RescaleSlope), short.MinValue, short.MaxValue);
     }
 
     private static void AddIf(DicomDataset ds, DicomTag tag, string? value)

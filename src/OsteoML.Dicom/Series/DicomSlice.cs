@@ -26,6 +26,8 @@ public sealed record DicomSlice
     public double? SliceThickness { get; init; }
     public double? SpacingBetweenSlices { get; init; }
     public required CtAcquisition Acquisition { get; init; }
+    /// <summary>Enhanced multi-frame: the frame's Stack ID (Frame Content functional group); frames of different stacks never share a volume.</summary>
+    public string? StackId { get; init; }
 
     /// <summary>
     /// A position and an orientation whose row and column directions are unit vectors (within 1 %) at right angles
@@ -54,6 +56,7 @@ public sealed record DicomSlice
             var position = DicomPixelData.FunctionalGroup(dataset, frame, DicomTag.PlanePositionSequence) ?? dataset;
             var orientation = DicomPixelData.FunctionalGroup(dataset, frame, DicomTag.PlaneOrientationSequence) ?? dataset;
             var measures = DicomPixelData.FunctionalGroup(dataset, frame, DicomTag.PixelMeasuresSequence) ?? dataset;
+            var content = DicomPixelData.FunctionalGroup(dataset, frame, DicomTag.FrameContentSequence);
             var cosines = Doubles(orientation, DicomTag.ImageOrientationPatient, 6);
             var spacing = Doubles(measures, DicomTag.PixelSpacing, 2);
             yield return new DicomSlice
@@ -75,6 +78,7 @@ public sealed record DicomSlice
                 SliceThickness = measures.TryGetSingleValue<double>(DicomTag.SliceThickness, out var t) ? t : null,
                 SpacingBetweenSlices = measures.TryGetSingleValue<double>(DicomTag.SpacingBetweenSlices, out var s) ? s : null,
                 Acquisition = acquisition,
+                StackId = content?.GetStringOrDefault(DicomTag.StackID),
             };
         }
     }

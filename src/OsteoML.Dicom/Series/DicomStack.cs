@@ -53,13 +53,20 @@ public sealed class DicomStack
         if (withoutGeometry.Count > 0)
             yield return Reject(withoutGeometry, $"{withoutGeometry.Count} image(s) without a valid ImagePositionPatient/ImageOrientationPatient (unit, perpendicular cosines) cannot be placed in a volume");
 
-        var groups = GroupByOrientation(seriesSlices.Where(s => s.HasGeometry).ToList());
-        foreach (var group in groups)
+        // Enhanced multi-frame objects name their stacks (Stack ID dimension); within each, orientations still split.
+        var stacks = seriesSlices.Where(s => s.HasGeometry).GroupBy(s => s.StackId ?? "", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        foreach (var stack in stacks)
         {
-            var warnings = new List<string>();
-            if (groups.Count > 1)
-                warnings.Add($"series has {groups.Count} orientations; split into separate stacks");
-            yield return Check(group, warnings, Reject);
+            var groups = GroupByOrientation(stack.ToList());
+            foreach (var group in groups)
+            {
+                var warnings = new List<string>();
+                if (stacks.Count > 1)
+                    warnings.Add($"series has {stacks.Count} stacks (Stack ID); stack {stack.Key} is one of them");
+                if (groups.Count > 1)
+                    warnings.Add($"series has {groups.Count} orientations; split into separate stacks");
+                yield return Check(group, warnings, Reject);
+            }
         }
     }
 
@@ -177,6 +184,9 @@ public sealed class DicomStack
         var geometry = Geometry;
         var voxels = GC.AllocateUninitializedArray<float>(checked((int)geometry.Size.Count));
         var sliceSize = geometry.Size.X * geometry.Size.Y;
+        // Each slice that fails is recorded, not thrown: Parallel.For would otherwise glue several files' errors
+        // into one AggregateException, and the caller needs one line per bad file.
+        var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         Parallel.For(0, Slices.Count, z =>
         {
             var slice = Slices[z];
@@ -186,11 +196,16 @@ public sealed class DicomStack
                 var pixels = DicomPixelData.Create(file.Dataset);
                 pixels.ReadRescaledFrame(slice.Frame, voxels.AsSpan(z * sliceSize, sliceSize));
             }
-            catch (Exception ex) when (ex is IOException or FormatException or NotSupportedException)
+            catch (Exception ex) when (ex is IOException or FormatException or NotSupportedException or UnauthorizedAccessException
+                                           or InvalidOperationException or ArgumentException or InsufficientMemoryException)
             {
-                throw new DicomDataException(ex.Message.Contains(slice.File, StringComparison.Ordinal) ? ex.Message : $"{slice.File}: {ex.Message}", ex);
+                var reason = ex.Message.Replace(slice.File + ": ", "", StringComparison.Ordinal);
+                failures.TryAdd(slice.File, Slices.Count(s => s.File == slice.File) > 1 ? $"frame {slice.Frame}: {reason}" : reason);
             }
         });
+        if (!failures.IsEmpty)
+            throw new DicomStackLoadException(SeriesInstanceUid, Slices.Count,
+                failures.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new DicomScanFailure(f.Key, f.Value)).ToList());
         return new CtVolume(new Volume<float>(geometry, voxels), this);
     }
 }

@@ -12,7 +12,7 @@ namespace OsteoML.Tests.Dicom;
 [TestClass]
 public sealed class ReencodingTests
 {
-    private static readonly string[] Sources =
+    internal static readonly string[] Sources =
     [
         "files/single/CT_small.dcm",          // 16-bit signed CT
         "files/single/MR_small.dcm",          // 16-bit signed MR
@@ -42,12 +42,14 @@ public sealed class ReencodingTests
         ("jpeg-p7", "dcmcjpeg", ["+el", "+sv", "7"], (bits, _) => bits <= 16),
         ("jpeg-1k-fragments-empty-bot", "dcmcjpeg", ["+e1", "+fs", "1", "-ot"], (bits, _) => bits <= 16),
         ("gdcm-jpeg", "gdcmconv", ["--jpeg"], (bits, _) => bits <= 16),
+        // JPEG 2000 and JPEG-LS lossless (OpenJPEG and CharLS on our side; GDCM's and dcmtk's encoders on theirs).
+        ("gdcm-j2k", "gdcmconv", ["--j2k"], (bits, _) => bits <= 16),
+        ("gdcm-jpegls", "gdcmconv", ["--jpegls"], (bits, _) => bits <= 16),
+        ("jpegls", "dcmcjpls", [], (bits, _) => bits <= 16),
+        ("jpegls-1k-fragments-empty-bot", "dcmcjpls", ["+fs", "1", "-ot"], (bits, _) => bits <= 16),
     ];
 
-    private static JsonElement Expected(string source) =>
-        File.ReadLines(TestPaths.Data("reference-dicom", "expected.jsonl"))
-            .Select(l => JsonDocument.Parse(l).RootElement)
-            .Single(e => e.GetProperty("file").GetString() == source);
+    private static JsonElement Expected(string source) => ReferenceCorpus.Entry(source);
 
     /// <summary>Every source with every variant that can hold it (JPEG holds at most 16 bits: not the 32-bit dose).</summary>
     public static IEnumerable<object[]> Cases() =>

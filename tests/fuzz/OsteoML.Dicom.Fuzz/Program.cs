@@ -1,4 +1,5 @@
 using OsteoML.Dicom;
+using OsteoML.Dicom.Codecs;
 using OsteoML.Dicom.Series;
 using SharpFuzz;
 
@@ -9,21 +10,31 @@ namespace OsteoML.Dicom.Fuzz;
 /// of the library (<see cref="DicomDataException"/>, <see cref="NotSupportedException"/>, <see cref="FormatException"/>)
 /// are fine; any other exception, a hang or a crash is a finding.
 /// With a file argument it runs that one input outside AFL (how crashers are replayed).
+/// <c>--codecs</c> fuzzes the compressed-frame decoders directly (<see cref="CodecTarget"/>): a mutated DICOM file
+/// rarely keeps a valid codestream, so the C libraries' parsers see far more of their input space this way.
 /// </summary>
 public static class Program
 {
     public static void Main(string[] args)
     {
-        if (args.Length > 0)
+        var codecs = args.Length > 0 && args[0] == "--codecs";
+        if (args.Length > 1 && args[0] == "--make-codec-seeds")
         {
-            foreach (var path in args)
+            CodecTarget.MakeSeeds(args[1], args[2..]);
+            return;
+        }
+        Action<Stream> target = codecs ? CodecTarget.Run : Run;
+        var files = codecs ? args[1..] : args;
+        if (files.Length > 0)
+        {
+            foreach (var path in files)
             {
                 using var stream = File.OpenRead(path);
-                Run(stream);
+                target(stream);
             }
             return;
         }
-        Fuzzer.OutOfProcess.Run(Run);
+        Fuzzer.OutOfProcess.Run(target);
     }
 
     public static void Run(Stream input)
