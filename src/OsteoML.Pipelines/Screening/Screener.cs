@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using OsteoML.AutoTune.Calibration;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;
 using OsteoML.Pipelines.Segmentation;
@@ -28,6 +29,13 @@ public sealed class Screener : IDisposable
     }
 
     public ModelBundle Bundle { get; }
+
+    /// <summary>The per-study source screening applies: the phantom calibrations sealed in the bundle, by site key and
+    /// kVp (a site without one, or a kVp not scanned, keeps the global model).</summary>
+    public IScanCalibration ScanCalibration => _scanCalibration ??= Bundle.PhantomProfiles.Count > 0
+        ? ScanCalibrations.Create(CalibrationSource.Phantom, Bundle.PhantomProfiles)
+        : ScanCalibrations.Create(CalibrationSource.Global);
+    private IScanCalibration? _scanCalibration;
     public PipelineRuntime Runtime { get; }
 
     /// <summary>Why the CUDA device asked for is not used (read after the first study), or null.</summary>
@@ -39,7 +47,7 @@ public sealed class Screener : IDisposable
     {
         var clock = Stopwatch.StartNew();
         features = _extractor.Compute(study);
-        return StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds);
+        return StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds, ScanCalibration);
     }
 
     /// <summary>Features and global predictions of many studies (cached when the screener has a cache folder).</summary>
