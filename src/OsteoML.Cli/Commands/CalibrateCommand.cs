@@ -162,7 +162,8 @@ internal static class CalibrateCommand
         var refused = 0;
         foreach (var (site, cases) in sites.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
-            var local = cases.Select(c => c.Case with { Tissues = c.Case.Tissues!.All(double.IsFinite) ? c.Case.Tissues : null }).ToList();
+            // Screening applies a site's phantom calibration before its profile, so the profile is fitted on top of it.
+            var local = cases.Select(c => c.Case.From(CalibrationSource.Phantom) with { Tissues = c.Case.Tissues!.All(double.IsFinite) ? c.Case.Tissues : null }).ToList();
             SiteProfile profile;
             try { profile = SiteCalibrator.Calibrate(site, local, bundle.Identity, options); }
             catch (CalibrationRefusedException ex)
