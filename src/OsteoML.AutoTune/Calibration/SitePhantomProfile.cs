@@ -21,6 +21,11 @@ public sealed record SitePhantomProfile
     public required string Phantom { get; init; }
     public required IReadOnlyList<PhantomKvpCalibration> Calibrations { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>A scanner the global model was trained on: its phantom lines are the reference other sites' studies are
+    /// mapped onto (<c>calibrate --phantom … --reference</c>).</summary>
+    public bool Reference { get; init; }
+
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>The calibration at the study's kVp, or null when none is within <see cref="KvpTolerance"/>.</summary>

@@ -22,6 +22,7 @@ internal static class CalibrateCommand
         var model = ScreenCommand.ModelOption();
         var cohort = new Option<DirectoryInfo?>("--cohort", "-c") { Description = "Folder the cases' series_dir paths are relative to (required unless --phantom)." };
         var phantom = new Option<DirectoryInfo?>("--phantom") { Description = "Calibration phantom scans (DICOM, any folder tree; one series per scanner and kVp): fit each scanner's HU scale and density line per kVp and store them in the bundle." };
+        var reference = new Option<bool>("--reference") { Description = "With --phantom: these are phantom scans of the scanners the model was trained on; other sites' studies are mapped onto their lines." };
         var inserts = new Option<FileInfo?>("--inserts") { Description = "The phantom's insert layout (JSON: name, bodyRadiusMm, inserts with name, densityMgCm3, xMm, yMm, radiusMm); required with --phantom." };
         var cases = new Option<FileInfo?>("--cases") { Description = "QCT-labelled local cases: the cohort manifest's columns (case_id, series_dir, bmd_qct, class, …). Default with --learning-curve: the cohort's independent split." };
         var objective = new Option<string>("--objective")
@@ -39,7 +40,7 @@ internal static class CalibrateCommand
         var cache = ScreenCommand.CacheOption();
         var command = new Command("calibrate", "Fit per-site calibration profiles from local QCT-labelled cases.")
         {
-            model, cohort, phantom, inserts, cases, objective, output, learningCurve, ks, draws, jobs, device, cache,
+            model, cohort, phantom, inserts, reference, cases, objective, output, learningCurve, ks, draws, jobs, device, cache,
         };
         command.Validators.Add(r =>
         {
@@ -51,7 +52,7 @@ internal static class CalibrateCommand
             var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
             if (parseResult.GetValue(phantom) is { } phantomDirectory)
                 return CalibratePhantom(context, bundle, phantomDirectory.FullName, parseResult.GetValue(inserts)!.FullName,
-                    parseResult.GetValue(output)?.FullName ?? bundle.Directory);
+                    parseResult.GetValue(output)?.FullName ?? bundle.Directory, parseResult.GetValue(reference));
             var cohortDirectory = parseResult.GetValue(cohort)!.FullName;
             var curve = parseResult.GetValue(learningCurve);
             var casesPath = parseResult.GetValue(cases)?.FullName
@@ -114,7 +115,7 @@ internal static class CalibrateCommand
 
     /// <summary>Reads every phantom series under <paramref name="directory"/>, fits each scanner's calibration per kVp,
     /// and stores them (merged with the bundle's) in the bundle's calibration folder.</summary>
-    private static int CalibratePhantom(CliContext context, ModelBundle bundle, string directory, string insertsPath, string target)
+    private static int CalibratePhantom(CliContext context, ModelBundle bundle, string directory, string insertsPath, string target, bool reference)
     {
         var layout = PhantomLayout.Load(insertsPath);
         var scan = Dicom.Series.DicomSeriesScanner.Scan(directory);
@@ -133,8 +134,8 @@ internal static class CalibrateCommand
                 var warnings = new List<string>();
                 var fit = PhantomScanReader.Read(volume.Hu.Voxels, [g.Size.Z, g.Size.Y, g.Size.X], [g.Spacing.Z, g.Spacing.Y, g.Spacing.X], layout, kvp, DateTimeOffset.UtcNow, warnings);
                 var profile = profiles.TryGetValue(site, out var existing)
-                    ? existing with { Phantom = layout.Name, CreatedAt = DateTimeOffset.UtcNow }
-                    : new SitePhantomProfile { SiteKey = site, Phantom = layout.Name, Calibrations = [], CreatedAt = DateTimeOffset.UtcNow };
+                    ? existing with { Phantom = layout.Name, CreatedAt = DateTimeOffset.UtcNow, Reference = reference }
+                    : new SitePhantomProfile { SiteKey = site, Phantom = layout.Name, Calibrations = [], CreatedAt = DateTimeOffset.UtcNow, Reference = reference };
                 profiles[site] = profile.With(fit) with { Warnings = profile.Warnings.Where(w => !w.StartsWith($"{kvp} kVp:", StringComparison.Ordinal)).Concat(warnings).ToArray() };
                 table.AddRow(Markup.Escape(site), kvp.ToString(), Markup.Escape(fit.Scale.ToString()), ScreenCommand.F(fit.SlopeHuPerMg, 3), ScreenCommand.F(fit.InterceptHu, 1),
                     ScreenCommand.F(fit.RmsResidualMgCm3, 2), Markup.Escape(string.Join(", ", fit.Inserts.Select(i => $"{i.Name} {ScreenCommand.F(i.MeasuredHu, 1)}"))));

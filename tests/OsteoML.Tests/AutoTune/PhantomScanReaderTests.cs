@@ -102,6 +102,37 @@ public sealed class PhantomScanReaderTests
     }
 
     [TestMethod]
+    public void Against_a_reference_scanners_phantom_a_studys_hu_maps_to_what_the_reference_reads_for_the_same_mineral()
+    {
+        // Reference: the internal Siemens (near ideal); site: the Toshiba (harder beam, +4 kV) miscalibrated −8 HU/−3 %.
+        var reference = CohortPreset.Paper.Hospitals.SelectMany(h => h.Scanners).First(s => s.Id == "H1-CT1");
+        var toshiba = CohortPreset.Paper.Hospitals.SelectMany(h => h.Scanners).First(s => s.Id == "H2-CT2") with
+        {
+            Calibration = new CalibrationDrift { WaterOffsetHu = -8, GainError = -0.03, JitterHu = 0.5 },
+        };
+        var referenceScan = PhantomRenderer.Render(reference, 120, ScanDate, seed: 21);
+        var siteScan = PhantomRenderer.Render(toshiba, 120, ScanDate, seed: 22);
+        SitePhantomProfile Profile(string key, PhantomScan scan, bool isReference) => new()
+        {
+            SiteKey = key, Phantom = "standard", Calibrations = [Read(scan, [])], CreatedAt = DateTimeOffset.UnixEpoch, Reference = isReference,
+        };
+        var profiles = new Dictionary<string, SitePhantomProfile>
+        {
+            ["ref"] = Profile("ref", referenceScan, true),
+            ["site"] = Profile("site", siteScan, false),
+        };
+        var scale = ScanCalibrations.Create(CalibrationSource.Phantom, profiles).Estimate(new ScanContext("site", 120, null, false)).Scale!;
+        var rod = CalibrationPhantom.Standard.Inserts[0];
+        foreach (var density in new[] { 50.0, 150, 250 })
+        {
+            var insert = rod with { DensityMgCm3 = density };
+            Assert.AreEqual(referenceScan.InsertHu(insert), scale.ToIdeal(siteScan.InsertHu(insert)), 2.0, $"{density} mg/cm³");
+        }
+        // The reference's own studies are left on their own scale (its water and air).
+        Assert.AreEqual(profiles["ref"].Calibrations[0].Scale, ScanCalibrations.Create(CalibrationSource.Phantom, profiles).Estimate(new ScanContext("ref", 120, null, false)).Scale);
+    }
+
+    [TestMethod]
     public void The_profile_round_trips_and_picks_the_calibration_by_kvp()
     {
         var scanner = Miscalibrated(9, 0.035);
