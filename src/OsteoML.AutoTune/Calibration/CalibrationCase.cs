@@ -10,8 +10,20 @@ namespace OsteoML.AutoTune.Calibration;
 /// <param name="Tissues">Reference-tissue HUs in <see cref="ReferenceTissues.Names"/> order, or null.</param>
 /// <param name="GlobalProbabilities">The global class head's [normal, osteopenia, osteoporosis], when known: the
 /// uncalibrated baseline of the learning curve.</param>
+/// <param name="SourceBmd">The BMD each per-study calibration source gives without local cases (phantomless, phantom),
+/// when it applied to this study: the starting points the learning curve compares.</param>
 public sealed record CalibrationCase(string PatientId, double GlobalBmd, double QctBmd, IReadOnlyList<double>? Tissues = null,
-    IReadOnlyList<double>? GlobalProbabilities = null);
+    IReadOnlyList<double>? GlobalProbabilities = null, IReadOnlyDictionary<CalibrationSource, double>? SourceBmd = null)
+{
+    /// <summary>This case's BMD from <paramref name="source"/>: the global BMD where that source did not apply.</summary>
+    public double BmdFrom(CalibrationSource source) =>
+        source != CalibrationSource.Global && SourceBmd is not null && SourceBmd.TryGetValue(source, out var bmd) ? bmd : GlobalBmd;
+
+    /// <summary>The case as the global model would have seen it had <paramref name="source"/> corrected it.</summary>
+    public CalibrationCase From(CalibrationSource source) => source == CalibrationSource.Global
+        ? this
+        : this with { GlobalBmd = BmdFrom(source), GlobalProbabilities = null };
+}
 
 public static class ReferenceTissues
 {

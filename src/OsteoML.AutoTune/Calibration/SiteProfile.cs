@@ -79,20 +79,13 @@ public sealed record SiteProfile
         return new CalibratedPrediction(bmd, Thresholds.Classify(bmd), ClassProbabilities.FromBmd(bmd, ResidualSd, Thresholds), Describe(), note);
     }
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
+    private static JsonSerializerOptions Json => VersionedJson.Options;
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public void Save(string path)
     {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, ToJson());
-        File.Move(temporary, path, overwrite: true);
+        VersionedJson.WriteAtomically(path, ToJson());
     }
 
     public static SiteProfile Load(string path)
@@ -105,16 +98,7 @@ public sealed record SiteProfile
 
     public static SiteProfile FromJson(string json, string source = "site profile")
     {
-        int version;
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            version = document.RootElement.TryGetProperty("schemaVersion", out var v) && v.TryGetInt32(out var n) ? n : 0;
-        }
-        catch (JsonException ex) { throw new InvalidDataException($"{source}: not valid JSON ({ex.Message})."); }
-        if (version == 0) throw new InvalidDataException($"{source}: no schemaVersion; not an OsteoML site profile.");
-        if (version > CurrentSchemaVersion)
-            throw new InvalidDataException($"{source}: site profile schema version {version}; this OsteoML reads up to {CurrentSchemaVersion} — upgrade OsteoML.");
+        VersionedJson.CheckVersion(json, source, "site profile", CurrentSchemaVersion);
         try
         {
             return JsonSerializer.Deserialize<SiteProfile>(json, Json) ?? throw new InvalidDataException($"{source}: empty site profile.");

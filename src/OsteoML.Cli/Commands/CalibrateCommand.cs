@@ -20,7 +20,10 @@ internal static class CalibrateCommand
     public static Command Create(CliContext context)
     {
         var model = ScreenCommand.ModelOption();
-        var cohort = new Option<DirectoryInfo>("--cohort", "-c") { Description = "Folder the cases' series_dir paths are relative to.", Required = true };
+        var cohort = new Option<DirectoryInfo?>("--cohort", "-c") { Description = "Folder the cases' series_dir paths are relative to (required unless --phantom)." };
+        var phantom = new Option<DirectoryInfo?>("--phantom") { Description = "Calibration phantom scans (DICOM, any folder tree; one series per scanner and kVp): fit each scanner's HU scale and density line per kVp and store them in the bundle." };
+        var reference = new Option<bool>("--reference") { Description = "With --phantom: these are phantom scans of the scanners the model was trained on; other sites' studies are mapped onto their lines." };
+        var inserts = new Option<FileInfo?>("--inserts") { Description = "The phantom's insert layout (JSON: name, bodyRadiusMm, inserts with name, densityMgCm3, xMm, yMm, radiusMm); required with --phantom." };
         var cases = new Option<FileInfo?>("--cases") { Description = "QCT-labelled local cases: the cohort manifest's columns (case_id, series_dir, bmd_qct, class, …). Default with --learning-curve: the cohort's independent split." };
         var objective = new Option<string>("--objective")
         {
@@ -37,11 +40,19 @@ internal static class CalibrateCommand
         var cache = ScreenCommand.CacheOption();
         var command = new Command("calibrate", "Fit per-site calibration profiles from local QCT-labelled cases.")
         {
-            model, cohort, cases, objective, output, learningCurve, ks, draws, jobs, device, cache,
+            model, cohort, phantom, inserts, reference, cases, objective, output, learningCurve, ks, draws, jobs, device, cache,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(phantom) is null && r.GetValue(cohort) is null) r.AddError("--cohort is required (unless --phantom).");
+            if (r.GetValue(phantom) is not null && r.GetValue(inserts) is null) r.AddError("--inserts is required with --phantom.");
+        });
         command.SetAction(parseResult =>
         {
             var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
+            if (parseResult.GetValue(phantom) is { } phantomDirectory)
+                return CalibratePhantom(context, bundle, phantomDirectory.FullName, parseResult.GetValue(inserts)!.FullName,
+                    parseResult.GetValue(output)?.FullName ?? bundle.Directory, parseResult.GetValue(reference));
             var cohortDirectory = parseResult.GetValue(cohort)!.FullName;
             var curve = parseResult.GetValue(learningCurve);
             var casesPath = parseResult.GetValue(cases)?.FullName
@@ -84,9 +95,65 @@ internal static class CalibrateCommand
                 continue;
             }
             if (!sites.TryGetValue(f.Study.SiteKey, out var list)) sites[f.Study.SiteKey] = list = [];
-            list.Add((f.Study, new CalibrationCase(f.Study.PatientId, global, f.Study.Bmd, f.TissueHu.Select(t => (double)t).ToArray(), result.Probabilities)));
+            list.Add((f.Study, new CalibrationCase(f.Study.PatientId, global, f.Study.Bmd, f.TissueHu.Select(t => (double)t).ToArray(), result.Probabilities,
+                SourceBmds(f, global, bundle))));
         }
         return (sites.ToDictionary(s => s.Key, s => (IReadOnlyList<(StudyRow, CalibrationCase)>)s.Value, StringComparer.Ordinal), skipped);
+    }
+
+    /// <summary>The BMD each per-study source gives this study where it applies (phantomless always tried; phantom when
+    /// the bundle holds its site's phantom calibration at its kVp).</summary>
+    internal static IReadOnlyDictionary<CalibrationSource, double> SourceBmds(Pipelines.Features.StudyFeatures f, double globalBmd, ModelBundle bundle)
+    {
+        var result = new Dictionary<CalibrationSource, double>();
+        var scan = f.ToScanContext();
+        foreach (var source in new[] { CalibrationSource.Phantomless, CalibrationSource.Phantom })
+            if (ScanCalibrations.Create(source, bundle.PhantomProfiles).Estimate(scan).Scale is { } scale && double.IsFinite(f.L1L2MeanHu))
+                result[source] = ScanCalibrations.CorrectBmd(globalBmd, f.L1L2MeanHu, scale, bundle.Manifest.HuLine!.Slope);
+        return result;
+    }
+
+    /// <summary>Reads every phantom series under <paramref name="directory"/>, fits each scanner's calibration per kVp,
+    /// and stores them (merged with the bundle's) in the bundle's calibration folder.</summary>
+    private static int CalibratePhantom(CliContext context, ModelBundle bundle, string directory, string insertsPath, string target, bool reference)
+    {
+        var layout = PhantomLayout.Load(insertsPath);
+        var scan = Dicom.Series.DicomSeriesScanner.Scan(directory);
+        var profiles = bundle.PhantomProfiles.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var failed = scan.FailedFiles.Count;
+        var table = new Table().AddColumns("site", "kVp", "scale", "HU per mg/cm³", "intercept HU", "RMS residual mg/cm³", "inserts");
+        foreach (var stack in scan.Stacks.OrderBy(s => s.SeriesInstanceUid, StringComparer.Ordinal))
+        {
+            if (stack.RejectionReason is not null) { failed++; context.Error.WriteLine($"skipped series {stack.SeriesInstanceUid}: {stack.RejectionReason}"); continue; }
+            try
+            {
+                var volume = stack.LoadVolume();
+                var kvp = volume.Acquisition.KVP is { } k ? (int)Math.Round(k) : throw new InvalidDataException("no KVP in the header");
+                var site = SiteKey.From(volume.Acquisition);
+                var g = volume.Hu.Geometry;
+                var warnings = new List<string>();
+                var fit = PhantomScanReader.Read(volume.Hu.Voxels, [g.Size.Z, g.Size.Y, g.Size.X], [g.Spacing.Z, g.Spacing.Y, g.Spacing.X], layout, kvp, DateTimeOffset.UtcNow, warnings);
+                var profile = profiles.TryGetValue(site, out var existing)
+                    ? existing with { Phantom = layout.Name, CreatedAt = DateTimeOffset.UtcNow, Reference = reference }
+                    : new SitePhantomProfile { SiteKey = site, Phantom = layout.Name, Calibrations = [], CreatedAt = DateTimeOffset.UtcNow, Reference = reference };
+                profiles[site] = profile.With(fit) with { Warnings = profile.Warnings.Where(w => !w.StartsWith($"{kvp} kVp:", StringComparison.Ordinal)).Concat(warnings).ToArray() };
+                table.AddRow(Markup.Escape(site), kvp.ToString(), Markup.Escape(fit.Scale.ToString()), ScreenCommand.F(fit.SlopeHuPerMg, 3), ScreenCommand.F(fit.InterceptHu, 1),
+                    ScreenCommand.F(fit.RmsResidualMgCm3, 2), Markup.Escape(string.Join(", ", fit.Inserts.Select(i => $"{i.Name} {ScreenCommand.F(i.MeasuredHu, 1)}"))));
+                foreach (var warning in warnings) context.Error.WriteLine($"warning: site '{site}': {warning}");
+            }
+            catch (InvalidDataException ex)
+            {
+                failed++;
+                context.Error.WriteLine($"skipped series {stack.SeriesInstanceUid}: {ex.Message}");
+            }
+        }
+        context.Console.Write(table);
+        if (target != bundle.Directory) ModelBundle.CopyTo(bundle.Directory, target);
+        var calibration = Path.Combine(target, ModelBundle.CalibrationDirectory);
+        foreach (var profile in profiles.Values) profile.Save(calibration);
+        ModelBundle.Seal(target, bundle.Manifest);
+        context.Out.WriteLine($"wrote {profiles.Count} phantom profile(s) to {calibration}");
+        return failed > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
     }
 
     private static int Calibrate(CliContext context, ModelBundle bundle, Dictionary<string, IReadOnlyList<(StudyRow Study, CalibrationCase Case)>> sites,
@@ -96,7 +163,8 @@ internal static class CalibrateCommand
         var refused = 0;
         foreach (var (site, cases) in sites.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
-            var local = cases.Select(c => c.Case with { Tissues = c.Case.Tissues!.All(double.IsFinite) ? c.Case.Tissues : null }).ToList();
+            // Screening applies a site's phantom calibration before its profile, so the profile is fitted on top of it.
+            var local = cases.Select(c => c.Case.From(CalibrationSource.Phantom) with { Tissues = c.Case.Tissues!.All(double.IsFinite) ? c.Case.Tissues : null }).ToList();
             SiteProfile profile;
             try { profile = SiteCalibrator.Calibrate(site, local, bundle.Identity, options); }
             catch (CalibrationRefusedException ex)
@@ -149,10 +217,10 @@ internal static class CalibrateCommand
             Tissues = c.Case.Tissues!.All(double.IsFinite) ? c.Case.Tissues : null,
         }).ToList()), bundle.Identity, ks, draws, options: options);
         Directory.CreateDirectory(directory);
-        var table = new Table().AddColumns("site", "k", "draws", "MAE mg/cm³", "mean AUC");
+        var table = new Table().AddColumns("site", "source", "k", "draws", "MAE mg/cm³", "bias mg/cm³", "mean AUC");
         foreach (var p in points)
-            table.AddRow(Markup.Escape(p.Site), p.K.ToString(), p.Draws.ToString(), p.Draws == 0 ? "–" : $"{ScreenCommand.F(p.MaeMean, 2)} ± {ScreenCommand.F(p.MaeSd, 2)}",
-                p.Draws == 0 ? "–" : $"{ScreenCommand.F(p.AucMean, 3)} ± {ScreenCommand.F(p.AucSd, 3)}");
+            table.AddRow(Markup.Escape(p.Site), Markup.Escape(p.SourceLabel), p.K.ToString(), p.Draws.ToString(), p.Draws == 0 ? "–" : $"{ScreenCommand.F(p.MaeMean, 2)} ± {ScreenCommand.F(p.MaeSd, 2)}",
+                p.Draws == 0 ? "–" : ScreenCommand.F(p.BiasMean, 2), p.Draws == 0 ? "–" : $"{ScreenCommand.F(p.AucMean, 3)} ± {ScreenCommand.F(p.AucSd, 3)}");
         context.Console.Write(table);
         var csv = Path.Combine(directory, "learning-curve.csv");
         Microsoft.Data.Analysis.DataFrame.SaveCsv(LearningCurve.ToDataFrame(points), csv);
@@ -168,7 +236,7 @@ internal static class CalibrateCommand
         var font = PlotFont();
         var mae = multiplot.GetPlot(0);
         var auc = multiplot.GetPlot(1);
-        foreach (var site in points.GroupBy(p => p.Site))
+        foreach (var site in points.Where(p => p.Source == CalibrationSource.Global).GroupBy(p => p.Site))
         {
             var valid = site.Where(p => p.Draws > 0).OrderBy(p => p.K).ToArray();
             var label = site.Key.Split('|') is { Length: 5 } parts ? $"{parts[0]} / {parts[3]}" : site.Key;

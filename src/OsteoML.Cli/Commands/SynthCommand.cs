@@ -27,6 +27,7 @@ internal static class SynthCommand
         var command = new Command("synth", "Generate the synthetic multi-site QCT cohort.");
         command.Subcommands.Add(CohortCommand(context));
         command.Subcommands.Add(PresetCommand(context));
+        command.Subcommands.Add(PhantomsCommand(context));
         command.Subcommands.Add(SummaryCommand(context));
         return command;
     }
@@ -83,6 +84,30 @@ internal static class SynthCommand
         context.Out.WriteLine(FormattableString.Invariant(
             $"Wrote {result.Written} of {cohort.Cases.Count} cases ({counts}) of preset '{cohort.Preset.Name}', seed {seed}, {size} size, to {output} in {clock.Elapsed.TotalSeconds:F1} s."));
         return result.Failures.Count > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+    }
+
+    private static Command PhantomsCommand(CliContext context)
+    {
+        var preset = PresetOption();
+        var seed = SeedOption();
+        var output = new Option<string>("--out", "-o") { Description = "Output folder: <scanner>-<kVp>kV/ DICOM series and inserts.json.", Required = true };
+        var scanners = new Option<string?>("--scanners") { Description = "Comma-separated scanner ids (default: every scanner of the preset)." };
+        var date = new Option<string>("--date") { Description = "Scan date (yyyy-mm-dd): the scanner's calibration drift is taken on that day.", DefaultValueFactory = _ => "2022-06-01" };
+        var command = new Command("phantoms", "Write a calibration-phantom scan per scanner and kVp with each scanner's own physics, and the insert file.")
+        {
+            preset, seed, output, scanners, date,
+        };
+        command.SetAction(parse =>
+        {
+            var chosen = parse.GetValue(scanners)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+            var written = PhantomScanWriter.Write(CohortPreset.Resolve(parse.GetValue(preset)!), parse.GetValue(output)!,
+                DateOnly.ParseExact(parse.GetValue(date)!, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), parse.GetValue(seed),
+                chosen is null ? null : s => chosen.Contains(s.Id));
+            foreach (var w in written)
+                context.Out.WriteLine(FormattableString.Invariant($"{w.ScannerId} {w.Kvp} kV: {w.Directory} (rendered with water offset {w.OffsetHu:+0.0;-0.0} HU, gain {100 * w.GainError:+0.00;-0.00} %)"));
+            return written.Count > 0 ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
     }
 
     private static Command PresetCommand(CliContext context)

@@ -41,6 +41,7 @@ public sealed record BundleManifest
 /// MODEL/models/segmentation/…           model.onnx + card.json, copied
 /// MODEL/models/features/…               model.onnx + card.json, copied (not for the HU baseline)
 /// MODEL/calibration/*.site-profile.json per-site calibration profiles
+/// MODEL/calibration/*.phantom-profile.json per-site phantom calibrations (per kVp)
 /// </code>
 /// Loading checks every hash, the ONNX files against their cards, the cards against the stages' contracts and each
 /// profile against the model it was fitted to, and refuses any mismatch with one line naming the file.
@@ -59,6 +60,10 @@ public sealed class ModelBundle
     public BundleManifest Manifest { get; }
     public PipelineDefinition Definition { get; }
     public SiteProfileSet Profiles { get; }
+
+    /// <summary>Phantom calibrations by site key (<c>calibration/*.phantom-profile.json</c>, sealed like the site profiles).</summary>
+    public IReadOnlyDictionary<string, SitePhantomProfile> PhantomProfiles => _phantoms ??= SitePhantomProfile.LoadAll(Path.Combine(Directory, CalibrationDirectory));
+    private IReadOnlyDictionary<string, SitePhantomProfile>? _phantoms;
     public string ModelSha256 => Manifest.Files[ModelFile];
     public GlobalModelIdentity Identity => new(Manifest.Name, ModelSha256);
 
@@ -105,7 +110,8 @@ public sealed class ModelBundle
         }
         var profileDirectory = Path.Combine(directory, CalibrationDirectory);
         if (System.IO.Directory.Exists(profileDirectory))
-            foreach (var file in System.IO.Directory.GetFiles(profileDirectory, "*" + SiteProfileSet.FileSuffix))
+            foreach (var file in System.IO.Directory.GetFiles(profileDirectory, "*" + SiteProfileSet.FileSuffix)
+                         .Concat(System.IO.Directory.GetFiles(profileDirectory, "*" + SitePhantomProfile.FileSuffix)))
                 if (!manifest.Files.ContainsKey(Path.GetRelativePath(directory, file).Replace('\\', '/')))
                     throw new InvalidDataException($"{file}: a site profile not listed in {ManifestFile}; add profiles with 'osteoml calibrate', not by copying files.");
         foreach (var required in new[] { PipelineFile, ModelFile })

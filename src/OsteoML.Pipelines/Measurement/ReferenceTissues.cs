@@ -8,12 +8,15 @@ namespace OsteoML.Pipelines.Measurement;
 /// <list type="bullet">
 /// <item>air: columns within ±10 mm of the spine's midline, walked from the front of the image to the skin; values
 /// in (−1100, −850) HU, excluding the scanner's constant padding outside the reconstruction circle;</item>
-/// <item>fat: the same walks (and walks from both sides at the bodies' depth) continued past the skin (4 mm skipped)
-/// for 30 mm or until muscle; values in [−190, −30] HU;</item>
+/// <item>fat: the same walks (and walks from both sides at the bodies' depth) continued past the skin (until the
+/// values first fall into [−190, −30] HU, at most 6 mm) through the fat layer (at most 40 mm, until muscle); the
+/// layer's interior only (its first and last voxel share partial volume with skin and muscle). With fewer than 10
+/// such voxels (slim patients: 3–5 mm of fat) the fat voxels of the slab whose six neighbours are fat too;</item>
 /// <item>muscle: the paraspinal boxes 15–55 mm behind the trabecular cores' back edge and 20–55 mm either side of
 /// the midline; values in [−30, 150] HU;</item>
-/// <item>blood: per slice, the most homogeneous disc of radius 6 mm in front of the bodies and left of the midline
-/// (where the abdominal aorta lies), mean in [−20, 700] HU; the median of those means.</item>
+/// <item>blood: per slice, among the discs of radius 6 mm in front of the bodies and left of the midline (where the
+/// abdominal aorta lies) with mean in [−20, 700] HU: the brightest of those with an SD within 1.5× (+2 HU) of the
+/// smoothest when it reads ≥ 100 HU (an enhanced aorta), else the smoothest; the median over slices.</item>
 /// </list>
 /// </summary>
 public static class ReferenceTissues
@@ -31,7 +34,8 @@ public static class ReferenceTissues
         bool Inside(int h, int w) => (uint)h < size[1] && (uint)w < size[2];
 
         var air = new List<float>();
-        var fat = new List<float>();
+        var subcutaneous = new List<float>();
+        var coreFat = new List<float>();
         var muscle = new List<float>();
         var blood = new List<float>();
         for (var d = g.SlabFrom; d <= g.SlabTo; d++)
@@ -54,26 +58,54 @@ public static class ReferenceTissues
                 var w = g.W + side * offset;
                 if (Inside(h, w) && levels[((long)d * size[1] + h) * size[2] + w] == 0 && At(d, h, w) is var v and >= -30 and <= 150) muscle.Add(v);
             }
+            CollectCoreFat(d);
             if (AortaDisc(d) is { } mean) blood.Add(mean);
         }
+        // Slim patients' subcutaneous layer is too thin for interior voxels on a 2 mm grid: their fat is then taken
+        // from fat voxels anywhere in the slab whose six neighbours are all fat (visceral and retroperitoneal fat).
+        var fat = subcutaneous.Count >= MinimumFatVoxels ? subcutaneous : coreFat;
         return [Median(air), Median(fat), Median(muscle), Median(blood)];
 
         void Walk(int d, int h, int w, int dh, int dw, bool collectAir = true)
         {
             var skin = -1;
+            var run = new List<float>();
             for (var step = 0; Inside(h, w); step++, h += dh, w += dw)
             {
                 var v = At(d, h, w);
                 if (skin < 0)
                 {
-                    if (v > -500) { skin = step; continue; }
-                    if (collectAir && v is > -1100 and < -850 && !IsPadding(d, h, w, dh, dw)) air.Add(v);
+                    if (v > -500) skin = step;
+                    else if (collectAir && v is > -1100 and < -850 && !IsPadding(d, h, w, dh, dw)) air.Add(v);
                     continue;
                 }
                 var depth = (step - skin) * spacingMm;
-                if (depth < 4) continue;
-                if (depth > 30 || v > 0) return;
-                if (v is >= -190 and <= -30) fat.Add(v);
+                // The skin (about 2 mm, blurred over a voxel or two) ends where the values first fall into fat's range;
+                // a fixed skip of 4 mm used to swallow the whole layer of slim patients (3–5 mm of fat).
+                if (run.Count == 0 && v > FatHigh)
+                {
+                    if (depth > MaxSkinMm) return;
+                    continue;
+                }
+                if (depth > MaxFatDepthMm || v > FatHigh) break;
+                if (v >= FatLow) run.Add(v);
+            }
+            // Both ends of the layer share their voxel with skin or muscle (partial volume raises them toward soft
+            // tissue): only the layer's interior is fat. A layer of one or two voxels has no interior.
+            for (var i = 1; i < run.Count - 1; i++) subcutaneous.Add(run[i]);
+        }
+
+        void CollectCoreFat(int d)
+        {
+            if (d <= 0 || d >= size[0] - 1) return;
+            for (var h = 1; h < size[1] - 1; h++)
+            for (var w = 1; w < size[2] - 1; w++)
+            {
+                var v = At(d, h, w);
+                if (v is < FatLow or > FatHigh) continue;
+                if (IsFat(At(d - 1, h, w)) && IsFat(At(d + 1, h, w)) && IsFat(At(d, h - 1, w)) && IsFat(At(d, h + 1, w))
+                    && IsFat(At(d, h, w - 1)) && IsFat(At(d, h, w + 1)))
+                    coreFat.Add(v);
             }
         }
 
@@ -89,7 +121,7 @@ public static class ReferenceTissues
         float? AortaDisc(int d)
         {
             var r = Math.Max(2, Mm(6));
-            var best = (Sd: double.MaxValue, Mean: 0.0);
+            var discs = new List<(double Sd, double Mean)>();
             for (var h = g.Front - Mm(35); h <= g.Front; h++)
             for (var w = g.W - Mm(5); w <= g.W + Mm(35); w++)
             {
@@ -110,11 +142,25 @@ public static class ReferenceTissues
                 if (bone || n == 0) continue;
                 var mean = sum / n;
                 var sd = Math.Sqrt(Math.Max(0, sumSquares / n - mean * mean));
-                if (mean is >= -20 and <= 700 && sd < best.Sd) best = (sd, mean);
+                if (mean is >= -20 and <= 700) discs.Add((sd, mean));
             }
-            return best.Sd < double.MaxValue ? (float)best.Mean : null;
+            if (discs.Count == 0) return null;
+            // Homogeneous discs are the aorta, but also the crura and a psoas reaching forward, equally smooth: in an
+            // enhanced scan the most homogeneous one was often muscle. An enhanced aorta is the brightest of the smooth
+            // discs; without contrast blood and muscle differ by a few HU and the smoothest disc is kept.
+            var smoothest = discs.MinBy(x => x.Sd);
+            var brightest = discs.Where(x => x.Sd <= 1.5 * smoothest.Sd + 2).MaxBy(x => x.Mean);
+            return (float)(brightest.Mean >= EnhancedBloodHu ? brightest.Mean : smoothest.Mean);
         }
     }
+
+    private const float FatLow = -190, FatHigh = -30;
+    /// <summary>Unenhanced blood is 30–60 HU; arterial and portal-venous aortas 150–350 HU (as MeasurementOptions.ContrastAortaHu).</summary>
+    private const double EnhancedBloodHu = 100;
+    private const double MaxSkinMm = 6, MaxFatDepthMm = 40;
+    private const int MinimumFatVoxels = 10;
+
+    private static bool IsFat(float v) => v is >= FatLow and <= FatHigh;
 
     private static double Median(List<float> values)
     {

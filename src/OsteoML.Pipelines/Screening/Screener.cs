@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using OsteoML.AutoTune.Calibration;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;
 using OsteoML.Pipelines.Segmentation;
@@ -32,6 +33,13 @@ public sealed class Screener : IDisposable
     public ResultProvenance Provenance { get; }
 
     public ModelBundle Bundle { get; }
+
+    /// <summary>The per-study source screening applies: the phantom calibrations sealed in the bundle, by site key and
+    /// kVp (a site without one, or a kVp not scanned, keeps the global model).</summary>
+    public IScanCalibration ScanCalibration => _scanCalibration ??= Bundle.PhantomProfiles.Count > 0
+        ? ScanCalibrations.Create(CalibrationSource.Phantom, Bundle.PhantomProfiles)
+        : ScanCalibrations.Create(CalibrationSource.Global);
+    private IScanCalibration? _scanCalibration;
     public PipelineRuntime Runtime { get; }
 
     /// <summary>Why the CUDA device asked for is not used (read after the first study), or null.</summary>
@@ -45,7 +53,7 @@ public sealed class Screener : IDisposable
         features = study.MasksPath.Length > 0 && SeedOwnMasks(study) is { } error
             ? new StudyFeatures { Study = study, Error = error }
             : _extractor.Compute(study);
-        var result = StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds);
+        var result = StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds, ScanCalibration);
         // Features may come from the feature cache without the segmentation stage running: positions only when it is at hand.
         var key = Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath);
         return Provenance.Stamp(result.Status == StudyResult.Failed || !Runtime.Store.Contains(key) ? result : result with { Vertebrae = VertebraResult.From(Runtime.Store.Get(key)) });

@@ -67,8 +67,10 @@ public sealed record StudyResult
         StudyInstanceUid = studyUid, SeriesInstanceUid = seriesUid, SiteKey = siteKey, Status = Failed, Error = error, Seconds = seconds,
     };
 
-    /// <summary>The result of a featurized study under a bundle's heads (or HU line) and site profiles.</summary>
-    public static StudyResult From(StudyFeatures f, HuLine huLine, bool huBaseline, SiteProfileSet profiles, double seconds)
+    /// <summary>The result of a featurized study under a bundle's heads (or HU line), a per-study calibration source
+    /// (a phantom profile of its site and kVp, or its own tissues) and site profiles, applied in that order.</summary>
+    public static StudyResult From(StudyFeatures f, HuLine huLine, bool huBaseline, SiteProfileSet profiles, double seconds,
+        IScanCalibration? scanCalibration = null)
     {
         var study = f.Study;
         if (f.Error is not null) return Failure(study.StudyInstanceUid, study.SeriesInstanceUid, study.SiteKey, f.Error, seconds);
@@ -102,11 +104,25 @@ public sealed record StudyResult
             ? (huLine.Bmd(f.L1L2MeanHu), huLine.Probabilities(f.L1L2MeanHu))
             : ((double)f.PredictedBmd, f.ClassProbabilities.Select(p => (double)p).ToArray());
         var tissueValues = f.TissueHu.Select(t => (double)t).ToArray();
-        var calibrated = profiles.Apply(study.SiteKey, globalBmd, tissueValues);
+        // A per-study source moves the global BMD onto the training scanners' HU scale; its class then follows the
+        // corrected BMD (the class head saw the uncorrected HUs).
+        var corrected = globalBmd;
+        string? scanNote = null;
+        if (scanCalibration is not null && scanCalibration.Source != CalibrationSource.Global)
+        {
+            var estimate = scanCalibration.Estimate(f.ToScanContext());
+            scanNote = estimate.Note;
+            if (estimate.Scale is { } scale)
+            {
+                corrected = ScanCalibrations.CorrectBmd(globalBmd, f.L1L2MeanHu, scale, huLine.Slope);
+                globalProbabilities = ClassProbabilities.FromBmd(corrected, Math.Max(huLine.ResidualSd, ClassProbabilities.MinimumSpread), ClassThresholds.Acr);
+            }
+        }
+        var calibrated = profiles.Apply(study.SiteKey, corrected, tissueValues);
         var probabilities = calibrated.Probabilities ?? globalProbabilities;
-        // Without a profile the class head decides (the HU baseline: the ACR class of its BMD).
+        // Without a profile the class head decides (the HU baseline and a corrected study: the ACR class of its BMD).
         var classIndex = calibrated.Profile is not null ? calibrated.ClassIndex
-            : huBaseline ? ClassThresholds.Acr.Classify(globalBmd) : ArgMax(probabilities);
+            : huBaseline || corrected != globalBmd ? ClassThresholds.Acr.Classify(corrected) : ArgMax(probabilities);
         return result with
         {
             Bmd = Math.Round(calibrated.Bmd, 2),
@@ -114,7 +130,7 @@ public sealed record StudyResult
             Class = AcrClasses.Names[classIndex],
             Probabilities = probabilities.Select(p => Math.Round(p, 5)).ToArray(),
             CalibrationProfile = calibrated.Profile,
-            CalibrationNote = calibrated.Note,
+            CalibrationNote = scanNote is null ? calibrated.Note : calibrated.Note is null ? scanNote : $"{scanNote}; {calibrated.Note}",
         };
     }
 

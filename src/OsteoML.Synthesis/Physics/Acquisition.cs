@@ -56,10 +56,8 @@ public static class AcquisitionModel
         var span = scanner.StudiesTo.DayNumber - scanner.StudiesFrom.DayNumber;
         var date = scanner.StudiesFrom.AddDays(random.Next(0, span + 1));
         var time = new TimeOnly(7, 30).Add(TimeSpan.FromMinutes(random.Next(0, 11 * 60))).Add(TimeSpan.FromSeconds(random.Next(0, 60)));
-        var years = (date.DayNumber - scanner.Calibration.ReferenceDate.DayNumber) / 365.25;
-        var gain = scanner.Calibration.GainError + scanner.Calibration.GainDriftPerYear * years;
-        var offset = scanner.Calibration.WaterOffsetHu + scanner.Calibration.OffsetDriftHuPerYear * years
-            + random.Normal(0, scanner.Calibration.JitterHu);
+        var (gain, drifted) = scanner.Calibration.On(date);
+        var offset = drifted + random.Normal(0, scanner.Calibration.JitterHu);
 
         var noise = NoiseModel.NativeSd(kernel, slice.ThicknessMm, ctdi, waterDiameterCm, kvp);
         return new Acquisition(kvp, effectiveKvp, kernel, slice, fov, centreX, centreY, ctdi, tubeCurrent, phase, enhancement,

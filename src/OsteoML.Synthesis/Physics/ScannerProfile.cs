@@ -50,6 +50,13 @@ public sealed record CalibrationDrift
     public double GainDriftPerYear { get; init; }
     public double JitterHu { get; init; } = 1.0;
     public DateOnly ReferenceDate { get; init; } = new(2020, 1, 1);
+
+    /// <summary>Gain error and water offset on <paramref name="date"/>, before the scan's jitter.</summary>
+    public (double Gain, double OffsetHu) On(DateOnly date)
+    {
+        var years = (date.DayNumber - ReferenceDate.DayNumber) / 365.25;
+        return (GainError + GainDriftPerYear * years, WaterOffsetHu + OffsetDriftHuPerYear * years);
+    }
 }
 
 /// <summary>

@@ -259,10 +259,11 @@ public sealed class CalibrationTests
         var curve = LearningCurve.Run(sites, Model, draws: 5, seed: 3);
         Console.WriteLine(string.Join("\n", curve));
         Assert.AreEqual(0, curve[0].K);
-        var k20 = curve.Single(p => p.K == 20);
+        var k20 = curve.Single(p => p.K == 20 && p.Source == CalibrationSource.Global);
         Assert.AreEqual(5, k20.Draws);
         Assert.IsLessThan(curve[0].MaeMean / 2, k20.MaeMean);
         Assert.AreEqual(string.Join("\n", curve), string.Join("\n", LearningCurve.Run(sites, Model, draws: 5, seed: 3)));
-        Assert.AreEqual(5L, LearningCurve.ToDataFrame(curve).Rows.Count);
+        // k = 0, then per k the global model with k cases and the one-standard-error choice among sources (only one here).
+        Assert.AreEqual(9L, LearningCurve.ToDataFrame(curve).Rows.Count);
     }
 }

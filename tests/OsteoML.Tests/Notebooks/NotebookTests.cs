@@ -72,8 +72,12 @@ public sealed class NotebookTests
         Assert.IsTrue(Cell(0, 1) > 0 && Cell(0, 2) > 0, "MAE before and after");
         var curve = run.Value<DataFrame>("learningCurve");
         TestContext.WriteLine(curve.ToString());
-        CollectionAssert.AreEqual(new[] { "site", "k", "draws", "mae_mean", "mae_sd", "auc_mean", "auc_sd" }, curve.Columns.Select(c => c.Name).ToArray());
-        CollectionAssert.AreEqual(new[] { 0, 5, 10, 20 }, curve["k"].Cast<int>().ToArray());
+        CollectionAssert.AreEqual(new[] { "site", "source", "k", "draws", "mae_mean", "mae_sd", "bias_mean", "auc_mean", "auc_sd" }, curve.Columns.Select(c => c.Name).ToArray());
+        // The global model alone and with k cases; the notebook's cases carry no per-study source, so the
+        // one-standard-error choice at each k can only be "none" and repeats it.
+        var rows = Enumerable.Range(0, (int)curve.Rows.Count).Select(i => (Source: (string)curve["source"][i]!, K: (int)curve["k"][i]!)).ToArray();
+        CollectionAssert.AreEqual(new[] { 0, 5, 10, 20 }, rows.Where(r => r.Source == "none").Select(r => r.K).ToArray());
+        CollectionAssert.AreEqual(new[] { 5, 10, 20 }, rows.Where(r => r.Source == LearningCurve.ChosenLabel).Select(r => r.K).ToArray());
         Assert.AreEqual(10, run.Value<SiteProfile>("profile").Cases);
         Assert.IsTrue(run.Formatted("text/html").Any(h => h.Contains("data:image/png;base64,")), "the learning curve was not plotted inline.");
     }

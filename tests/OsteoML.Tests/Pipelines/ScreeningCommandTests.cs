@@ -181,6 +181,41 @@ public sealed partial class ScreeningCommandTests
     }
 
     [TestMethod]
+    public void Calibrate_with_phantom_scans_stores_each_kvp_and_screen_applies_it_by_site_and_kvp()
+    {
+        // The calibration scanner's phantom scans, rendered with its own physics and written with its DICOM identity.
+        var phantoms = TestPaths.NewTempDirectory("osteoml-phantoms");
+        var written = OsteoML.Synthesis.Output.PhantomScanWriter.Write(OsteoML.Synthesis.Cohort.CohortPreset.Ci, phantoms, new DateOnly(2022, 6, 1), 5,
+            s => s.Id == PipelineTestData.CalibrationScanner);
+        var calibrated = Path.Combine(TestPaths.NewTempDirectory(), "model3");
+        var run = CliRun.Of("calibrate", "--model", _model, "--phantom", phantoms, "--inserts", Path.Combine(phantoms, "inserts.json"), "--out", calibrated);
+        Assert.AreEqual(0, run.ExitCode, run.Error);
+
+        var bundle = ModelBundle.Load(calibrated);
+        var site = Rows.First(r => _data.Column(r, "scanner") == PipelineTestData.CalibrationScanner && _data.Column(r, "covers_l1") == "1" && _data.Column(r, "covers_l2") == "1");
+        var profile = bundle.PhantomProfiles.Values.Single();
+        CollectionAssert.AreEquivalent(written.Select(w => w.Kvp).ToArray(), profile.Calibrations.Select(c => c.Kvp).ToArray());
+        foreach (var w in written)
+        {
+            var c = profile.At(w.Kvp)!;
+            // The water rod sits where the scanner's cupping lowers it by up to its cupping depth (4 HU on this scanner).
+            Assert.AreEqual(w.OffsetHu, c.Scale.Offset, 4.5, $"{w.Kvp} kV offset");
+            Assert.AreEqual(w.GainError, c.Scale.Gain, 0.006, $"{w.Kvp} kV gain");
+        }
+        Assert.IsEmpty(ModelBundle.Load(_model).PhantomProfiles, "the original bundle is left as it was");
+
+        var series = Path.Combine(_data.Cohort, _data.Column(site, "series_dir"));
+        var before = JsonDocument.Parse(CliRun.Of("screen", "--model", _model, series, "--json", "--cache-dir", _data.Cache).Out).RootElement;
+        var after = JsonDocument.Parse(CliRun.Of("screen", "--model", calibrated, series, "--json", "--cache-dir", _data.Cache).Out).RootElement;
+        Assert.AreEqual(profile.SiteKey, after.GetProperty("siteKey").GetString(), "the phantom's site key is its patients'");
+        StringAssert.Contains(after.GetProperty("calibrationNote").GetString(), "phantom at");
+        var hu = after.GetProperty("levels").EnumerateArray().Average(l => l.GetProperty("meanHu").GetDouble());
+        var scale = profile.At(after.GetProperty("kvp").GetDouble())!.Scale;
+        var expected = ScanCalibrations.CorrectBmd(before.GetProperty("bmd").GetDouble(), hu, scale, bundle.Manifest.HuLine!.Slope);
+        Assert.AreEqual(expected, after.GetProperty("bmd").GetDouble(), 0.05);
+    }
+
+    [TestMethod]
     public void Cuda_on_a_host_without_it_falls_back_to_the_cpu_with_one_notice()
     {
         var row = Rows.First(r => _data.Column(r, "covers_l1") == "1" && _data.Column(r, "covers_l2") == "1");
