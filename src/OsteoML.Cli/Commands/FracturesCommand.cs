@@ -41,21 +41,45 @@ internal static class FracturesCommand
         var masks = new Option<MaskSource>("--masks") { Description = "network (VB-Net-lite) or reference (true trabecular labels).", DefaultValueFactory = _ => MaskSource.Network };
         var segmentation = new Option<DirectoryInfo?>("--segmentation") { Description = "Segmentation model folder (for --masks network)." };
         var rows = new Option<FileInfo?>("--rows") { Description = "Write one CSV row per vertebra here." };
+        var maxSlice = new Option<double?>("--max-slice-mm")
+        {
+            Description = "Leave out series with thicker slices (they are refused by rule; saves segmenting them).",
+        };
+        var fracturedFirst = new Option<bool>("--fractured-first") { Description = "Take each split's cases with a fracture first (for a partial run)." };
+        var cache = ScreenCommand.CacheOption();
         var jobs = ScreenCommand.JobsOption();
-        var command = new Command("validate", "Score heights and grades against a synthetic cohort's truth.") { preset, seed, splits, cases, masks, segmentation, rows, jobs };
+        var command = new Command("validate", "Score heights and grades against a synthetic cohort's truth.")
+        {
+            preset, seed, splits, cases, masks, segmentation, rows, maxSlice, fracturedFirst, cache, jobs,
+        };
         command.SetAction(parseResult =>
         {
             var cohort = SyntheticCohort.Create(parseResult.GetValue(preset)!, parseResult.GetValue(seed));
             var wanted = parseResult.GetValue(splits)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(s => Enum.Parse<CohortSplit>(s, ignoreCase: true)).ToHashSet();
             var limit = parseResult.GetValue(cases) ?? int.MaxValue;
-            var indices = wanted.SelectMany(split => cohort.CasesIn(split).Take(limit)).Select(c => c.Index).ToList();
+            var thickest = parseResult.GetValue(maxSlice) ?? double.PositiveInfinity;
+            var indices = wanted.SelectMany(split => cohort.CasesIn(split)
+                    .Where(c => c.Acquisition.Slice.ThicknessMm <= thickest + 1e-6)
+                    .OrderBy(c => parseResult.GetValue(fracturedFirst) && c.Pathology.Fractures.Count > 0 ? 0 : 1).ThenBy(c => c.Index)
+                    .Take(limit))
+                .OrderBy(c => parseResult.GetValue(fracturedFirst) && c.Pathology.Fractures.Count > 0 ? 0 : 1) // stable: splits keep their order
+                .Select(c => c.Index).ToList();
             using var segmenter = parseResult.GetValue(masks) == MaskSource.Network
                 ? new VertebraSegmenter((parseResult.GetValue(segmentation) ?? throw new ArgumentException("--masks network needs --segmentation MODEL_DIR")).FullName,
                     new SegmentationOptions { Threads = 1 })
                 : null;
+            // Network segmentations are kept (keyed by case and model) so that re-grading does not re-segment.
+            var store = new SegmentationStore(parseResult.GetValue(cache)?.FullName is { } folder ? Path.Combine(folder, "fracture-validation") : null);
             Func<SyntheticCase, VertebraSegmentation> segment = segmenter is not null
-                ? c => segmenter.Segment(c.Hu, c.CaseId)
+                ? c =>
+                {
+                    var key = SegmentationStore.Key($"{cohort.Preset.Name}-{cohort.Seed}-{c.CaseId}", segmenter.Sha256);
+                    if (store.Contains(key)) return store.Get(key);
+                    var s = segmenter.Segment(c.Hu, c.CaseId);
+                    store.Put(key, s);
+                    return s;
+                }
                 : c => ReferenceSegmentation.FromLabels(c.Labels, ReferenceSegmentation.SyntheticLevel, c.CaseId, "reference", 2.0);
             var result = ScreenCommand.WithProgress(context, "cases", indices.Count, advance =>
                 FractureValidation.Run(cohort, indices, segment, jobs: parseResult.GetValue(jobs), progress: _ => advance()));
