@@ -46,11 +46,12 @@ internal static class FracturesCommand
             Description = "Leave out series with thicker slices (they are refused by rule; saves segmenting them).",
         };
         var fracturedFirst = new Option<bool>("--fractured-first") { Description = "Take each split's cases with a fracture first (for a partial run)." };
+        var cachedOnly = new Option<bool>("--cached-only") { Description = "Only the cases whose network segmentation is already in --cache-dir (to score a partial run)." };
         var cache = ScreenCommand.CacheOption();
         var jobs = ScreenCommand.JobsOption();
         var command = new Command("validate", "Score heights and grades against a synthetic cohort's truth.")
         {
-            preset, seed, splits, cases, masks, segmentation, rows, maxSlice, fracturedFirst, cache, jobs,
+            preset, seed, splits, cases, masks, segmentation, rows, maxSlice, fracturedFirst, cachedOnly, cache, jobs,
         };
         command.SetAction(parseResult =>
         {
@@ -71,10 +72,13 @@ internal static class FracturesCommand
                 : null;
             // Network segmentations are kept (keyed by case and model) so that re-grading does not re-segment.
             var store = new SegmentationStore(parseResult.GetValue(cache)?.FullName is { } folder ? Path.Combine(folder, "fracture-validation") : null);
+            string KeyOf(string caseId) => SegmentationStore.Key($"{cohort.Preset.Name}-{cohort.Seed}-{caseId}", segmenter!.Sha256);
+            if (parseResult.GetValue(cachedOnly) && segmenter is not null)
+                indices = indices.Where(i => store.Contains(KeyOf(cohort.Cases[i].CaseId))).ToList();
             Func<SyntheticCase, VertebraSegmentation> segment = segmenter is not null
                 ? c =>
                 {
-                    var key = SegmentationStore.Key($"{cohort.Preset.Name}-{cohort.Seed}-{c.CaseId}", segmenter.Sha256);
+                    var key = KeyOf(c.CaseId);
                     if (store.Contains(key)) return store.Get(key);
                     var s = segmenter.Segment(c.Hu, c.CaseId);
                     store.Put(key, s);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;
+using OsteoML.Pipelines.Fractures;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Studies;
 
@@ -39,7 +40,16 @@ public sealed class Screener : IDisposable
     {
         var clock = Stopwatch.StartNew();
         features = _extractor.Compute(study);
-        return StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds);
+        var result = StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds);
+        if (result.Status == StudyResult.Failed || !Runtime.Store.Contains(features.SegmentationKey)) return result;
+        // Fractures are graded on every named vertebra, whether or not L1/L2 gave a BMD (the chain just read the volume).
+        var volume = Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
+        var thickness = result.SliceThicknessMm ?? volume.Hu.Geometry.Spacing.Z;
+        return result with
+        {
+            Vertebrae = VertebralFractures.Assess(Runtime.Store.Get(features.SegmentationKey), volume.Hu.Geometry, thickness),
+            Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
+        };
     }
 
     /// <summary>Features and global predictions of many studies (cached when the screener has a cache folder).</summary>
