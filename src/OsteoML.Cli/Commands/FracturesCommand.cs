@@ -88,7 +88,9 @@ internal static class FracturesCommand
             var result = ScreenCommand.WithProgress(context, "cases", indices.Count, advance =>
                 FractureValidation.Run(cohort, indices, segment, jobs: parseResult.GetValue(jobs), progress: _ => advance()));
             if (parseResult.GetValue(rows) is { } file) FractureValidation.WriteCsv(file.FullName, result);
-            context.Out.Write(FractureValidationReport.Markdown(result));
+            foreach (var split in result.GroupBy(r => r.Split).Where(_ => wanted.Count > 1))
+                context.Out.Write($"## {split.Key}\n\n{FractureValidationReport.Markdown(split.ToList())}\n");
+            context.Out.Write($"{(wanted.Count > 1 ? "## all\n\n" : "")}{FractureValidationReport.Markdown(result)}");
             return ExitCodes.Success;
         });
         return command;

@@ -37,8 +37,13 @@ public static class FractureValidation
             if (!Enum.TryParse<VertebralLevel>(a.Level, out var level)) continue;
             var fracture = spec.Pathology.FractureAt(level);
             var (anterior, middle, posterior) = BodyHeightTruth.Heights(spec.Anatomy[level], fracture);
+            var confounders = new List<string>();
+            if (spec.Pathology.Sclerosis.Any(f => f.Level == level && f.EndplateBand)) confounders.Add("endplate_sclerosis");
+            if (spec.Pathology.Sclerosis.Any(f => f.Level == level && !f.EndplateBand)) confounders.Add("bone_island");
+            if (spec.Pathology.SchmorlNodes.Any(n => n.Level == level)) confounders.Add("schmorl_node");
+            if (spec.Pathology.Osteophytes.Any(o => o.Level == level)) confounders.Add("osteophyte");
             yield return new FractureValidationRow(spec.CaseId, spec.Split.ToString(), spec.Scanner.Id, synthetic.SliceThicknessMm,
-                a.Level, fracture?.GenantGrade ?? 0, fracture?.Shape, fracture?.HeightLoss ?? 0, new BodyHeights(anterior, middle, posterior), a);
+                a.Level, fracture?.GenantGrade ?? 0, fracture?.Shape, fracture?.HeightLoss ?? 0, new BodyHeights(anterior, middle, posterior), confounders, a);
         }
     }
 
@@ -47,14 +52,15 @@ public static class FractureValidation
     {
         static string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("0.###", CultureInfo.InvariantCulture) : "";
         using var writer = new StreamWriter(path);
-        writer.WriteLine("case,split,site,slice_mm,level,true_grade,true_shape,true_loss,true_anterior,true_middle,true_posterior,anterior,middle,posterior,grade,shape,loss,refusal");
+        writer.WriteLine("case,split,site,slice_mm,level,true_grade,true_shape,true_loss,true_anterior,true_middle,true_posterior,anterior,middle,posterior,grade,shape,loss,refusal,confounders");
         foreach (var r in rows)
         {
             var a = r.Assessment;
             writer.WriteLine(string.Join(',', r.CaseId, r.Split, r.Site, F(r.SliceThicknessMm), r.Level, r.TrueGrade, r.TrueShape?.ToString() ?? "", F(r.TrueLoss),
                 F(r.TrueHeights.Anterior), F(r.TrueHeights.Middle), F(r.TrueHeights.Posterior),
                 F(a.HeightsMm?.Anterior), F(a.HeightsMm?.Middle), F(a.HeightsMm?.Posterior),
-                a.GenantGrade?.ToString(CultureInfo.InvariantCulture) ?? "", a.FractureShape?.ToString() ?? "", F(a.HeightLoss), a.Refusal?.ToString() ?? ""));
+                a.GenantGrade?.ToString(CultureInfo.InvariantCulture) ?? "", a.FractureShape?.ToString() ?? "", F(a.HeightLoss), a.Refusal?.ToString() ?? "",
+                string.Join(';', r.Confounders)));
         }
     }
 }

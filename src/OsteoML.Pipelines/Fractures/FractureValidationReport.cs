@@ -40,6 +40,20 @@ public static class FractureValidationReport
         s.AppendLine("|---|---:|---:|---:|---:|");
         for (var t = 0; t <= 3; t++)
             s.AppendLine(Invariant($"| {t} | {string.Join(" | ", Enumerable.Range(0, 4).Select(p => graded.Count(r => r.TrueGrade == t && r.Assessment.GenantGrade == p)))} |"));
+        var falsePositives = graded.Where(r => r.TrueGrade == 0 && r.Assessment.GenantGrade > 0).ToList();
+        if (falsePositives.Count > 0)
+        {
+            s.AppendLine("\nFalse positives by what else is at that level (a level may have several; rate among graded normal vertebrae with it):\n");
+            s.AppendLine("| at the level | false positives | rate |");
+            s.AppendLine("|---|---:|---:|");
+            var normals = graded.Where(r => r.TrueGrade == 0).ToList();
+            foreach (var c in new[] { "endplate_sclerosis", "schmorl_node", "bone_island", "osteophyte", "" })
+            {
+                bool Has(FractureValidationRow r) => c.Length == 0 ? r.Confounders.Count == 0 : r.Confounders.Contains(c);
+                var with = normals.Count(Has);
+                s.AppendLine(Invariant($"| {(c.Length == 0 ? "nothing" : c)} | {falsePositives.Count(Has)} | {(with == 0 ? "–" : ((double)falsePositives.Count(Has) / with).ToString("F3", CultureInfo.InvariantCulture))} ({with}) |"));
+            }
+        }
         var detected = graded.Where(r => r.TrueGrade > 0 && r.Assessment.GenantGrade > 0).ToList();
         if (detected.Count > 0)
             s.AppendLine(Invariant($"\nShape agrees with the truth for {detected.Count(r => r.TrueShape?.ToString() == r.Assessment.FractureShape?.ToString())} of {detected.Count} detected fractures."));

@@ -2,7 +2,9 @@ using OsteoML.Synthesis.Truth;
 
 namespace OsteoML.Pipelines.Fractures;
 
-/// <summary>One named vertebra of one synthetic case: the generator's truth beside the pipeline's assessment.</summary>
+/// <summary>One named vertebra of one synthetic case: the generator's truth beside the pipeline's assessment, with the
+/// other pathology at that level that can mislead a height (<see cref="Confounders"/>: endplate_sclerosis, schmorl_node,
+/// bone_island, osteophyte).</summary>
 public sealed record FractureValidationRow(
     string CaseId,
     string Split,
@@ -13,6 +15,7 @@ public sealed record FractureValidationRow(
     FractureShape? TrueShape,
     double TrueLoss,
     BodyHeights TrueHeights,
+    IReadOnlyList<string> Confounders,
     VertebraAssessment Assessment)
 {
     public bool Graded => Assessment.GenantGrade is not null;

@@ -9,8 +9,10 @@ public sealed class GenantGraderTests
     private static VertebraAssessment Level(string name, double anterior, double middle, double posterior, FractureRefusal? refusal = null) =>
         new() { Level = name, HeightsMm = new BodyHeights(anterior, middle, posterior), Refusal = refusal };
 
-    /// <summary>A normal body of posterior height h: concave endplates make the middle 0.93 of it.</summary>
-    private static VertebraAssessment Normal(string name, double h = 25) => Level(name, h, 0.93 * h, h);
+    /// <summary>A normal body of posterior height h: concave endplates make the middle a little shorter.</summary>
+    private static VertebraAssessment Normal(string name, double h = 25) => Level(name, h, Ratio * h, h);
+
+    private static readonly double Ratio = new GenantOptions().NormalMiddleRatio;
 
     private static VertebraAssessment GradeMiddle(VertebraAssessment middle) =>
         GenantGrader.Grade([Normal("T12"), Normal("L1"), middle, Normal("L3"), Normal("L4")])[2];
@@ -26,7 +28,7 @@ public sealed class GenantGraderTests
     [DataRow(0.55, 3)]
     public void Wedge_loss_is_graded_by_genants_boundaries(double loss, int grade)
     {
-        var a = GradeMiddle(Level("L2", 25 * (1 - loss), 0.93 * 25 * (1 - loss / 2), 25));
+        var a = GradeMiddle(Level("L2", 25 * (1 - loss), Ratio * 25 * (1 - loss / 2), 25));
         Assert.AreEqual(grade, a.GenantGrade);
         Assert.AreEqual(loss, a.HeightLoss!.Value, 0.002);
         Assert.AreEqual(grade > 0 ? VertebralFractureShape.Wedge : null, a.FractureShape);
@@ -36,7 +38,7 @@ public sealed class GenantGraderTests
     public void A_crush_is_found_against_the_neighbours_though_its_own_walls_agree()
     {
         // All three heights down 30 %: anterior/posterior and middle/posterior ratios are normal.
-        var a = GradeMiddle(Level("L2", 17.5, 0.93 * 17.5, 17.5));
+        var a = GradeMiddle(Level("L2", 17.5, Ratio * 17.5, 17.5));
         Assert.AreEqual(2, a.GenantGrade);
         Assert.AreEqual(VertebralFractureShape.Crush, a.FractureShape);
         Assert.AreEqual(0.30, a.HeightLoss!.Value, 0.002);
@@ -45,14 +47,16 @@ public sealed class GenantGraderTests
     [TestMethod]
     public void A_biconcave_middle_is_compared_with_a_normal_bodys_concavity_not_with_the_walls()
     {
-        var options = new GenantOptions();
-        // Middle 45 % below the normal 0.93·Hp: grade 3 biconcave.
-        var severe = GradeMiddle(Level("L2", 25, 0.93 * 25 * 0.55, 25));
+        // Middle 45 % below a normal body's middle: grade 3 biconcave.
+        var severe = GradeMiddle(Level("L2", 25, Ratio * 25 * 0.55, 25));
         Assert.AreEqual(3, severe.GenantGrade);
         Assert.AreEqual(VertebralFractureShape.Biconcave, severe.FractureShape);
-        // A normal concavity (middle 0.93·Hp, 7 % under the walls) is no fracture.
+        Assert.AreEqual(0.45, severe.HeightLoss!.Value, 0.002);
+        // A normal concavity (the middle 6 % under the walls) is no fracture, though 1 − Hm/Hp alone would say 6 %
+        // and a 20 % biconcave loss against the walls is only 15 % against a normal middle.
         Assert.AreEqual(0, GradeMiddle(Normal("L2")).GenantGrade);
-        Assert.AreEqual(0.93, options.NormalMiddleRatio);
+        Assert.AreEqual(0, GradeMiddle(Level("L2", 25, 25 * 0.80, 25)).GenantGrade);
+        Assert.AreEqual(1, GradeMiddle(Level("L2", 25, Ratio * 25 * 0.78, 25)).GenantGrade);
     }
 
     [TestMethod]
