@@ -26,7 +26,9 @@ public static class GenantGrader
             var level = levels[i];
             if (!Usable(level))
             {
-                result.Add(level.Refusal is null ? level with { Refusal = FractureRefusal.SegmentationDoubt, GenantGrade = null } : level with { GenantGrade = null });
+                // A site the rays missed has no height: drop the heights rather than write NaN (JSON has no NaN).
+                var heights = level.HeightsMm is { } m && double.IsFinite(m.Anterior) && double.IsFinite(m.Middle) && double.IsFinite(m.Posterior) ? m : null;
+                result.Add(level with { Refusal = level.Refusal ?? FractureRefusal.SegmentationDoubt, GenantGrade = null, HeightsMm = heights });
                 continue;
             }
             var h = level.HeightsMm!;

@@ -88,6 +88,9 @@ public sealed class GenantGraderTests
         Assert.AreEqual(FractureRefusal.SegmentationDoubt, graded[1].Refusal);
         Assert.AreEqual(FractureRefusal.SegmentationDoubt, graded[2].Refusal);
         Assert.IsNull(graded[2].GenantGrade);
+        Assert.IsNull(graded[2].HeightsMm, "a missed site leaves no heights");
+        // The result must stay writable: JSON has no NaN.
+        StringAssert.Contains(System.Text.Json.JsonSerializer.Serialize(graded, OsteoML.Pipelines.Screening.StudyResult.Json), "\"refusal\":\"segmentationDoubt\"");
     }
 
     [TestMethod]
