@@ -75,6 +75,7 @@ public static class OsteoMLApp
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
+        root.Subcommands.Add(FracturesCommand.Create(context));
         return root;
     }
 

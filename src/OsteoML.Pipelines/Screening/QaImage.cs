@@ -73,9 +73,17 @@ public static class QaImage
             canvas.DrawText(level.BmdEstimate is { } b ? $"≈ {b:F1} mg/cm³, {level.VolumeCm3:F1} cm³" : "", x + 44, line + 14, SKTextAlign.Left, small, grey);
             line += 56;
         }
-        foreach (var body in segmentation.Bodies.Where(b => b.Level is not null and not "L1" and not "L2"))
+        foreach (var body in segmentation.Bodies.Where(b => b.Level is not null && result.Vertebrae.All(v => v.Level != b.Level) && b.Level is not "L1" and not "L2"))
         {
             canvas.DrawText($"{body.Level}: segmented", x, line, SKTextAlign.Left, small, grey);
+            line += 20;
+        }
+        // Heights (anterior/middle/posterior) and Genant grade per vertebra; a fracture in amber.
+        foreach (var v in result.Vertebrae)
+        {
+            var h = v.HeightsMm is { } m ? FormattableString.Invariant($"{m.Anterior:F0}/{m.Middle:F0}/{m.Posterior:F0} mm") : "no heights";
+            var grade = v.GenantGrade is { } gg ? gg == 0 ? "grade 0" : $"grade {gg} {v.FractureShape?.ToString().ToLowerInvariant()}" : $"not graded: {v.Refusal}";
+            canvas.DrawText($"{v.Level}: {h}, {grade}", x, line, SKTextAlign.Left, small, v.Fractured ? amber : grey);
             line += 20;
         }
         line += 10;

@@ -3,6 +3,7 @@ using Microsoft.ML;
 using OsteoML.AutoTune.Calibration;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;
+using OsteoML.Pipelines.Fractures;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Studies;
 
@@ -54,9 +55,19 @@ public sealed class Screener : IDisposable
             ? new StudyFeatures { Study = study, Error = error }
             : _extractor.Compute(study);
         var result = StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds, ScanCalibration);
-        // Features may come from the feature cache without the segmentation stage running: positions only when it is at hand.
+        // Features may come from the feature cache without the segmentation stage running: vertebrae only when it is at hand.
         var key = Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath);
-        return Provenance.Stamp(result.Status == StudyResult.Failed || !Runtime.Store.Contains(key) ? result : result with { Vertebrae = VertebraResult.From(Runtime.Store.Get(key)) });
+        if (result.Status == StudyResult.Failed || !Runtime.Store.Contains(key)) return Provenance.Stamp(result);
+        // Fractures are graded on every named vertebra, whether or not L1/L2 gave a BMD (the chain just read the volume).
+        var segmentation = Runtime.Store.Get(key);
+        var volume = Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
+        var thickness = result.SliceThicknessMm ?? volume.Hu.Geometry.Spacing.Z;
+        var assessments = VertebralFractures.Assess(segmentation, volume.Hu.Geometry, thickness);
+        return Provenance.Stamp(result with
+        {
+            Vertebrae = VertebraResult.From(segmentation, assessments),
+            Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
+        });
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using OsteoML.AutoTune.Calibration;
 using OsteoML.Evaluation;
 using OsteoML.Pipelines.Features;
+using OsteoML.Pipelines.Fractures;
 using OsteoML.Pipelines.Heads;
 using OsteoML.Pipelines.Measurement;
 
@@ -35,7 +36,8 @@ public sealed record StudyResult
     public string? CalibrationProfile { get; init; }
     public string? CalibrationNote { get; init; }
     public IReadOnlyList<LevelResult> Levels { get; init; } = [];
-    /// <summary>Every vertebra the segmentation named (T10–L5), with its position in patient coordinates.</summary>
+    /// <summary>Every vertebra the segmentation named (T10–L5): its position in patient coordinates, heights, Genant grade and shape,
+    /// or why not graded (docs/real-ct.md, docs/fractures.md).</summary>
     public IReadOnlyList<VertebraResult> Vertebrae { get; init; } = [];
     public IReadOnlyDictionary<string, double?> Tissues { get; init; } = new Dictionary<string, double?>();
     public IReadOnlyList<string> QaFlags { get; init; } = [];

@@ -141,32 +141,9 @@ internal sealed class VertebraPart : IScenePart
         }
     }
 
-    /// <summary>Height of the endplate surface above the mid-plane at (u, v) and the endplate's cortical thickness.</summary>
-    private (double Top, double Cortex) Endplate(double u, double v)
-    {
-        var h = _g.HalfHeightMm;
-        var rho2 = Math.Min(1, BodyShape.Rho2(u, v, _g.HalfWidthMm, _g.HalfDepthMm));
-        var concavity = _g.EndplateConcavityMm;
-        var cortex = _g.EndplateCortexMm;
-        if (_fracture is { } f)
-        {
-            cortex *= 1 + 8 * f.HeightLoss; // compacted, sclerotic endplates
-            switch (f.Shape)
-            {
-                case FractureShape.Crush:
-                    h *= 1 - f.HeightLoss;
-                    break;
-                case FractureShape.Wedge:
-                    h *= 1 - f.HeightLoss * (0.5 - 0.5 * Math.Clamp(v / _g.HalfDepthMm, -1, 1));
-                    break;
-                case FractureShape.Biconcave:
-                    concavity += 0.75 * f.HeightLoss * h;
-                    h *= 1 - f.HeightLoss / 4;
-                    break;
-            }
-        }
-        return (h - concavity * (1 - rho2), cortex);
-    }
+    /// <summary>Height of the endplate surface above the mid-plane at (u, v) and the endplate's cortical thickness
+    /// (shared with the height truth, so the manifest's heights are the painted ones).</summary>
+    private (double Top, double Cortex) Endplate(double u, double v) => BodyHeightTruth.EndplateTop(_g, _fracture, u, v);
 
     private double TrabecularHu(double u, double v, double w)
     {
