@@ -28,12 +28,27 @@ internal static class BatchCommand
 
         int Run(ParseResult parseResult, CancellationToken cancellation)
         {
-            var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
             var rootPath = parseResult.GetValue(root)!.FullName;
             if (!Directory.Exists(rootPath)) throw new DirectoryNotFoundException($"{rootPath}: no such folder.");
-            var jobCount = parseResult.GetValue(jobs);
-            var studies = StudySource.FromFolder(rootPath);
+            // The output folder and its lock first: whatever goes wrong later is recorded there, and a second run is
+            // refused before it reads anything.
             var store = new BatchResults(parseResult.GetValue(output)!.FullName);
+            foreach (var warning in store.Warnings) context.Error.WriteLine("warning: " + warning);
+            try
+            {
+                return Screen(parseResult, cancellation, store, rootPath);
+            }
+            finally
+            {
+                store.Abandon(); // after Finish a no-op; after a failure it releases the folder at once
+            }
+        }
+
+        int Screen(ParseResult parseResult, CancellationToken cancellation, BatchResults store, string rootPath)
+        {
+            var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
+            var studies = StudySource.FromFolder(rootPath);
+            var jobCount = parseResult.GetValue(jobs);
             var pending = studies.Studies.Where(s => !store.Contains(s.SeriesInstanceUid)).ToList();
             foreach (var failure in studies.Failures.Where(f => !store.Contains(BatchResults.FailureKey(f.Location))))
                 store.Append(BatchResults.FailureKey(failure), StudyResult.Failure("", "", "", $"{failure.Location}: {failure.Reason}"));

@@ -9,7 +9,9 @@ namespace OsteoML.Cli.Commands;
 /// The batch command's output folder: <c>results.jsonl</c> is the record of truth — one line per series, written whole
 /// and flushed to disk as each finishes, so a kill loses at most the line being written (a torn last line is cut off
 /// on restart) and a rerun skips every series already there; <c>results.csv</c> is rebuilt from it at the end,
-/// written to a temporary file and renamed.
+/// written to a temporary file and renamed. One batch at a time owns the folder (<see cref="OutputFolderLock"/>); a line
+/// that does not parse (a torn write, a disk error, an edit) is named by file and line, dropped, and its series
+/// screened again — never a failure of the whole run.
 /// </summary>
 internal sealed class BatchResults
 {
@@ -21,27 +23,82 @@ internal sealed class BatchResults
 
     private readonly Dictionary<string, StudyResult> _done = new(StringComparer.Ordinal);
     private readonly FileStream _jsonl;
+    private readonly OutputFolderLock _lock;
     private readonly Lock _gate = new();
+    private readonly List<string> _warnings = [];
 
     public BatchResults(string directory)
     {
         Directory = directory;
         System.IO.Directory.CreateDirectory(directory);
-        JsonlPath = Path.Combine(directory, "results.jsonl");
-        CsvPath = Path.Combine(directory, "results.csv");
-        _jsonl = new FileStream(JsonlPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        var bytes = new byte[_jsonl.Length];
-        _jsonl.ReadExactly(bytes);
-        var complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-        foreach (var line in Encoding.UTF8.GetString(bytes, 0, complete).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        _lock = OutputFolderLock.Acquire(directory);
+        try
         {
-            var record = JsonSerializer.Deserialize<Line>(line, StudyResult.Json)!;
-            _done[record.Key] = record.Result;
+            JsonlPath = Path.Combine(directory, "results.jsonl");
+            CsvPath = Path.Combine(directory, "results.csv");
+            _jsonl = new FileStream(JsonlPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            var bytes = new byte[_jsonl.Length];
+            _jsonl.ReadExactly(bytes);
+            var kept = new MemoryStream();
+            var lineNumber = 0;
+            var start = 0;
+            while (start < bytes.Length)
+            {
+                lineNumber++;
+                var newline = Array.IndexOf(bytes, (byte)'\n', start);
+                var end = newline < 0 ? bytes.Length : newline;
+                var text = Encoding.UTF8.GetString(bytes, start, end - start);
+                if (newline < 0)
+                    _warnings.Add($"{JsonlPath}:{lineNumber}: torn last line (the run was interrupted while writing it); dropped, its series will be screened again");
+                else if (text.Trim().Length > 0)
+                {
+                    if (Parse(text, out var reason) is not { } record)
+                        _warnings.Add($"{JsonlPath}:{lineNumber}: not a result line ({reason}); dropped, its series will be screened again");
+                    else if (_done.TryAdd(record.Key, record.Result))
+                        kept.Write(bytes, start, end - start + 1);
+                }
+                start = end + 1;
+            }
+            if (kept.Length != bytes.Length)
+            {
+                // Rewrite without the bad lines (under the folder's lock), so they are reported once, not on every run.
+                _jsonl.SetLength(0);
+                _jsonl.Write(kept.GetBuffer(), 0, (int)kept.Length);
+                _jsonl.Flush(flushToDisk: true);
+            }
+            _jsonl.Position = _jsonl.Length;
+            Resumed = _done.Count;
         }
-        // A torn last line (the process was killed while writing it) is dropped; its series runs again.
-        _jsonl.SetLength(complete);
-        _jsonl.Position = complete;
-        Resumed = _done.Count;
+        catch
+        {
+            _jsonl?.Dispose();
+            _lock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What was wrong with results.jsonl when it was read (file:line and the rule), for stderr.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    private static Line? Parse(string text, out string reason)
+    {
+        try
+        {
+            var line = JsonSerializer.Deserialize<Line>(text, StudyResult.Json);
+            reason = "";
+            if (line is { Key.Length: > 0, Result: { Status: StudyResult.Ok or StudyResult.Refused or StudyResult.Failed, Levels: not null, QaFlags: not null } })
+                return line;
+            reason = "no key, or a result without a known status";
+        }
+        catch (JsonException ex)
+        {
+            reason = "invalid JSON: " + ex.Message.Split('.')[0];
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or ArgumentException or FormatException)
+        {
+            reason = ex.GetType().Name + ": " + ex.Message.Split('.')[0];
+        }
+        return null;
     }
 
     public string Directory { get; }
@@ -73,6 +130,19 @@ internal sealed class BatchResults
     public IReadOnlyList<StudyResult> Finish()
     {
         lock (_gate) _jsonl.Dispose();
+        try { return WriteCsv(); }
+        finally { _lock.Dispose(); }
+    }
+
+    /// <summary>Releases the folder without writing results.csv (the run failed before screening).</summary>
+    public void Abandon()
+    {
+        lock (_gate) _jsonl.Dispose();
+        _lock.Dispose();
+    }
+
+    private IReadOnlyList<StudyResult> WriteCsv()
+    {
         var results = _done.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToList();
         var text = new StringBuilder().AppendJoin(',', CsvColumns).Append('\n');
         foreach (var r in results)
