@@ -70,6 +70,7 @@ public static class OsteoMLApp
         root.Subcommands.Add(ScreenCommand.Create(context));
         root.Subcommands.Add(BatchCommand.Create(context));
         root.Subcommands.Add(CalibrateCommand.Create(context));
+        root.Subcommands.Add(BundleCommand.Create(context));
         root.Subcommands.Add(EvaluateCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));

@@ -91,8 +91,14 @@ public static class DirectoryWalker
         return new DirectoryWalk(files, skipped);
     }
 
-    /// <summary>True when <paramref name="path"/> (a regular file's path) names a regular file: safe to open without blocking.</summary>
-    public static bool IsRegularFile(string path) => FileStatus.Of(path, followLinks: true).Kind == FileKind.Regular;
+    /// <summary>
+    /// True when <paramref name="path"/> names a regular file — safe to open without blocking (not a FIFO, socket or
+    /// device). With <paramref name="followLinks"/> false a symbolic link is not one either.
+    /// </summary>
+    public static bool IsRegularFile(string path, bool followLinks = true) => FileStatus.Of(path, followLinks).Kind == FileKind.Regular;
+
+    /// <summary>The canonical absolute path (every link resolved), or null when it does not resolve.</summary>
+    public static string? RealPath(string path) => FileStatus.RealPath(path);
 
     private static bool IsInside(string path, string root) =>
         path == root || path.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Microsoft.Data.Analysis;
 using OsteoML.Dicom;
 using OsteoML.Dicom.IO;
 using OsteoML.Dicom.Series;
@@ -65,6 +64,7 @@ public static class StudySource
     {
         cohortDirectory ??= Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
         var rows = CohortManifest.Read(manifestPath);
+        var cohortReal = RealPath(cohortDirectory);
         var studies = new StudyRow[rows.Count];
         var failures = new ConcurrentBag<StudySourceFailure>();
         Parallel.For(0, rows.Count, i =>
@@ -74,6 +74,9 @@ public static class StudySource
             if (where is not null && !where(study)) return;
             try
             {
+                // The row's path is relative and has no "..", but a link inside the cohort could still lead out of it.
+                if (Directory.Exists(study.SeriesPath) && !IsInside(RealPath(study.SeriesPath), cohortReal))
+                    throw new InvalidDataException($"{manifestPath}: row {row.Line}, column series_dir: '{row.SeriesDir}' leads outside the cohort folder {cohortDirectory}.");
                 study.SiteKey = ReadSiteKey(study.SeriesPath);
                 studies[i] = study;
             }
@@ -89,7 +92,7 @@ public static class StudySource
     public static string ReadSiteKey(string seriesPath)
     {
         if (!Directory.Exists(seriesPath)) throw new DirectoryNotFoundException($"{seriesPath}: no such series folder.");
-        foreach (var file in Directory.EnumerateFiles(seriesPath).Order(StringComparer.Ordinal))
+        foreach (var file in DirectoryWalker.Walk(seriesPath, recursive: false).Files)
         {
             DicomFile dicom;
             try { dicom = DicomFile.Open(file, new DicomReadOptions { StopAtPixelData = true }); }
@@ -99,6 +102,11 @@ public static class StudySource
         }
         throw new InvalidDataException($"{seriesPath}: no readable DICOM image.");
     }
+
+    private static string RealPath(string path) => DirectoryWalker.RealPath(path) ?? Path.GetFullPath(path);
+
+    private static bool IsInside(string path, string root) =>
+        path == root || path.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private static string CommonFolder(IEnumerable<string> files)
     {
@@ -134,40 +142,4 @@ public sealed record ManifestRow(int Line, string CaseId, string PatientId, stri
         Bmd = BmdQct,
         Class = Class,
     };
-}
-
-/// <summary>Reads <c>manifest.csv</c> (RFC 4180). Required: case_id, series_dir; the rest optional. Errors name row and column.</summary>
-public static class CohortManifest
-{
-    public static IReadOnlyList<ManifestRow> Read(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such manifest.");
-        string[] header;
-        using (var reader = new StreamReader(path))
-            header = (reader.ReadLine() ?? throw new InvalidDataException($"{path}: empty manifest.")).TrimStart('\uFEFF').Split(',');
-        var frame = DataFrame.LoadCsv(path, dataTypes: header.Select(_ => typeof(string)).ToArray(), encoding: System.Text.Encoding.UTF8);
-        int? Column(string name) => frame.Columns.IndexOf(name) is var i and >= 0 ? i : null;
-        int Require(string name) => Column(name) ?? throw new InvalidDataException($"{path}: no column {name} (columns: {string.Join(", ", header)}).");
-        var caseId = Require("case_id");
-        var seriesDir = Require("series_dir");
-        var rows = new List<ManifestRow>((int)frame.Rows.Count);
-        for (long r = 0; r < frame.Rows.Count; r++)
-        {
-            var line = (int)r + 2;
-            string Text(int? column) => column is { } c ? frame.Columns[c][r] as string ?? "" : "";
-            var bmdText = Text(Column("bmd_qct"));
-            var bmd = float.NaN;
-            if (bmdText.Length > 0 && !float.TryParse(bmdText, NumberStyles.Float, CultureInfo.InvariantCulture, out bmd))
-                throw new InvalidDataException($"{path}: row {line}, column bmd_qct: '{bmdText}' is not a number.");
-            var id = Text(caseId);
-            if (id.Length == 0) throw new InvalidDataException($"{path}: row {line}, column case_id: empty.");
-            if (Text(seriesDir).Length == 0) throw new InvalidDataException($"{path}: row {line}, column series_dir: empty.");
-            var className = Text(Column("class")).ToLowerInvariant();
-            if (className.Length > 0 && !Evaluation.AcrClasses.Names.Contains(className))
-                throw new InvalidDataException($"{path}: row {line}, column class: unknown class '{className}' (expected normal, osteopenia or osteoporosis).");
-            rows.Add(new ManifestRow(line, id, Text(Column("patient_id")), Text(Column("study_uid")), Text(Column("series_uid")), Text(seriesDir),
-                Text(Column("split")), Text(Column("site")), Text(Column("scanner")), bmd, className, Text(Column("label_path"))));
-        }
-        return rows;
-    }
 }
