@@ -62,9 +62,9 @@ internal static class BatchCommand
             {
                 Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = jobCount, CancellationToken = cancellation }, study =>
                 {
-                    var result = screener.Screen(study);
+                    var result = screener.Screen(study, out var features);
                     if (qaDirectory is not null && result.Status != StudyResult.Failed)
-                        TryWriteQa(screener, study, result, Path.Combine(qaDirectory, study.SeriesInstanceUid + ".png"));
+                        TryWriteQa(screener, study, features.SegmentationKey, result, Path.Combine(qaDirectory, study.SeriesInstanceUid + ".png"));
                     store.Append(study.SeriesInstanceUid, result);
                     advance();
                 });
@@ -81,10 +81,9 @@ internal static class BatchCommand
         }
     }
 
-    private static void TryWriteQa(Screener screener, StudyRow study, StudyResult result, string path)
+    private static void TryWriteQa(Screener screener, StudyRow study, string key, StudyResult result, string path)
     {
         var volume = screener.Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
-        var key = OsteoML.Pipelines.Segmentation.SegmentationStore.Key(study.SeriesInstanceUid, screener.Runtime.SegmentationModelSha256);
         var png = QaImage.Render(volume, screener.Runtime.Store.Get(key), result);
         File.WriteAllBytes(path + ".tmp", png);
         File.Move(path + ".tmp", path, overwrite: true);

@@ -195,6 +195,20 @@ public sealed class DicomStack
 
     private static string Mm(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// What the stack is made of, for cache keys: the slice count and a sha256 over the sorted list of (SOP Instance
+    /// UID, frame, file size). A series UID alone does not identify content — a partial transfer screened first would
+    /// otherwise decide the result of the complete series later.
+    /// </summary>
+    public string ContentFingerprint()
+    {
+        var lines = Slices
+            .Select(s => $"{s.SopInstanceUid ?? Path.GetFileName(s.File)}|{s.Frame}|{(File.Exists(s.File) ? new FileInfo(s.File).Length : -1)}")
+            .Order(StringComparer.Ordinal);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)));
+        return $"{Slices.Count}-{Convert.ToHexStringLower(hash)[..16]}";
+    }
+
     /// <summary>Reads the pixels of every slice into a volume of rescaled values (HU for CT), slices in parallel.</summary>
     public CtVolume LoadVolume()
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;
+using OsteoML.Pipelines.Measurement;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Studies;
 
@@ -17,8 +18,17 @@ public sealed class Screener : IDisposable
     private readonly ITransformer _model;
     private readonly FeatureExtractor _extractor;
 
+    /// <summary>
+    /// ML.NET writes the DenseNet's ONNX bytes from model.zip to a temporary file when the chain is loaded
+    /// (OnnxTransformer: TempFilePath + a random name) and deletes it only when the transformer is disposed — .NET runs
+    /// no finalizers at exit, so an undisposed chain left a 1.3 MB copy in the system temp folder per run. The chain
+    /// is disposed with the screener, and its temporary folder is private to this screener and removed with it.
+    /// </summary>
+    private readonly string _temporary = Directory.CreateTempSubdirectory("osteoml-screener-").FullName;
+
     public Screener(ModelBundle bundle, string? cacheDirectory = null, DeviceSelection? device = null, int threads = 0)
     {
+        _ml.TempFilePath = _temporary;
         Bundle = bundle;
         Runtime = bundle.CreateRuntime(cacheDirectory, device, threads);
         _model = bundle.LoadModel(_ml, Runtime);
@@ -39,12 +49,22 @@ public sealed class Screener : IDisposable
     {
         var clock = Stopwatch.StartNew();
         features = _extractor.Compute(study);
-        return StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds);
+        var result = StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds);
+        // Bad files beside the series are not silently "not an image": the study says its series may be incomplete.
+        return study.UnreadableFiles.Count > 0 && !result.QaFlags.Contains(QaFlags.UnreadableFiles)
+            ? result with { QaFlags = [.. result.QaFlags, QaFlags.UnreadableFiles] }
+            : result;
     }
 
     /// <summary>Features and global predictions of many studies (cached when the screener has a cache folder).</summary>
     public IReadOnlyList<StudyFeatures> Featurize(IReadOnlyList<StudyRow> studies, int jobs = 1, Action<StudyFeatures>? progress = null) =>
         _extractor.Extract(studies, jobs, progress);
 
-    public void Dispose() => Runtime.Dispose();
+    public void Dispose()
+    {
+        (_model as IDisposable)?.Dispose();
+        Runtime.Dispose();
+        try { Directory.Delete(_temporary, recursive: true); }
+        catch (IOException) { /* a file still open elsewhere: the folder is empty or nearly so */ }
+    }
 }

@@ -49,6 +49,11 @@ public static class StudySource
                     SiteKey = SiteKey.From(stack.Acquisition),
                 });
         }
+        // Failed files beside a study's series mark that study (its series may be incomplete).
+        foreach (var study in studies)
+            study.UnreadableFiles = scan.FailedFiles
+                .Where(f => string.Equals(Path.GetDirectoryName(Path.GetFullPath(f.File)), study.SeriesPath, StringComparison.Ordinal))
+                .Select(f => $"{Path.GetFileName(f.File)}: {f.Reason}").ToList();
         // A folder whose DICOM files all failed gives no stack at all: report the folder, once.
         var used = studies.Select(s => s.SeriesPath).Concat(failures.Select(f => Path.Combine(root, f.Location))).ToHashSet(StringComparer.Ordinal);
         foreach (var group in scan.FailedFiles.GroupBy(f => Path.GetDirectoryName(f.File)!, StringComparer.Ordinal))

@@ -37,12 +37,20 @@ public sealed class StudyVolumes(int capacity = 2)
     }
 
     /// <summary>The accepted stack of <paramref name="seriesInstanceUid"/> in the folder (the largest accepted stack when the UID is empty).</summary>
-    public static CtVolume Read(string seriesPath, string seriesInstanceUid)
+    public static CtVolume Read(string seriesPath, string seriesInstanceUid) => SelectStack(seriesPath, seriesInstanceUid).LoadVolume();
+
+    /// <summary>
+    /// The content fingerprint (<see cref="DicomStack.ContentFingerprint"/>) of the stack <see cref="Read"/> would load,
+    /// from the headers only: what cache entries are keyed by besides the series UID.
+    /// </summary>
+    public static string ContentFingerprint(string seriesPath, string seriesInstanceUid) => SelectStack(seriesPath, seriesInstanceUid).ContentFingerprint();
+
+    private static DicomStack SelectStack(string seriesPath, string seriesInstanceUid)
     {
         var scan = DicomSeriesScanner.Scan(seriesPath);
         var candidates = scan.Stacks.Where(s => seriesInstanceUid.Length == 0 || s.SeriesInstanceUid == seriesInstanceUid).ToList();
         var stack = candidates.Where(s => s.RejectionReason is null).MaxBy(s => s.Slices.Count);
-        if (stack is not null) return stack.LoadVolume();
+        if (stack is not null) return stack;
         var why = candidates.FirstOrDefault(s => s.RejectionReason is not null)?.RejectionReason
                   ?? (scan.FailedFiles.Count > 0 ? $"{scan.FailedFiles.Count} file(s) failed; first {Path.GetFileName(scan.FailedFiles[0].File)}: {scan.FailedFiles[0].Reason}" : "no DICOM image of that series");
         throw new DicomDataException($"{seriesPath}: no usable image stack ({why}).");
