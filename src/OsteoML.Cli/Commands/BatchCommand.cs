@@ -51,7 +51,7 @@ internal static class BatchCommand
             var jobCount = parseResult.GetValue(jobs);
             var pending = studies.Studies.Where(s => !store.Contains(s.SeriesInstanceUid)).ToList();
             foreach (var failure in studies.Failures.Where(f => !store.Contains(BatchResults.FailureKey(f.Location))))
-                store.Append(BatchResults.FailureKey(failure), StudyResult.Failure("", "", "", $"{failure.Location}: {failure.Reason}"));
+                store.Append(BatchResults.FailureKey(failure), StudyResult.Failure(failure.StudyInstanceUid, failure.SeriesInstanceUid, "", $"{failure.Location}: {failure.Reason}"));
             if (store.Resumed > 0) context.Error.WriteLine($"resuming: {store.Resumed} result(s) already in {store.JsonlPath}, {pending.Count} series to go");
 
             var qaDirectory = parseResult.GetValue(qa) ? Path.Combine(store.Directory, "qa") : null;

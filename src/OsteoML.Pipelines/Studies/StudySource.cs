@@ -6,8 +6,8 @@ using OsteoML.Dicom.Series;
 
 namespace OsteoML.Pipelines.Studies;
 
-/// <summary>A folder or manifest row that gave no usable series, and why (batch reports it as a failed study).</summary>
-public sealed record StudySourceFailure(string Location, string Reason);
+/// <summary>A folder or manifest row that gave no usable series, and why (batch reports it as a failed study, under its UIDs when known).</summary>
+public sealed record StudySourceFailure(string Location, string Reason, string StudyInstanceUid = "", string SeriesInstanceUid = "");
 
 /// <summary>The studies a source found, and what it could not use.</summary>
 public sealed record StudyList(IReadOnlyList<StudyRow> Studies, IReadOnlyList<StudySourceFailure> Failures);
@@ -33,11 +33,17 @@ public static class StudySource
         {
             var where = CommonFolder(stack.Slices.Select(s => s.File));
             if (stack.RejectionReason is { } reason)
-                failures.Add(new(Relative(root, where), $"series {stack.SeriesInstanceUid}: {reason}"));
+            {
+                // A stack rejected beside files that failed (truncated slices leave gaps): the failed files are the cause.
+                var beside = scan.FailedFiles.Where(f => string.Equals(Path.GetDirectoryName(Path.GetFullPath(f.File)), where, StringComparison.Ordinal)).ToList();
+                var cause = beside.Count > 0 ? $"; {beside.Count} file(s) beside it could not be read, first {Path.GetFileName(beside[0].File)}: {beside[0].Reason}" : "";
+                failures.Add(new(Relative(root, where), $"series {stack.SeriesInstanceUid}: {reason}{cause}", stack.StudyInstanceUid, stack.SeriesInstanceUid));
+            }
             else if (stack.Acquisition.ImageType.Any(t => t.Equals("LOCALIZER", StringComparison.OrdinalIgnoreCase)))
                 continue;
             else if (stack.Slices.Count < MinimumSlices)
-                failures.Add(new(Relative(root, where), $"series {stack.SeriesInstanceUid}: {stack.Slices.Count} slice(s), too few for a spine CT (at least {MinimumSlices})"));
+                failures.Add(new(Relative(root, where), $"series {stack.SeriesInstanceUid}: {stack.Slices.Count} slice(s), too few for a spine CT (at least {MinimumSlices})",
+                    stack.StudyInstanceUid, stack.SeriesInstanceUid));
             else
                 studies.Add(new StudyRow
                 {
