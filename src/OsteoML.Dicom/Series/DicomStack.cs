@@ -181,7 +181,8 @@ public sealed class DicomStack
     {
         (string Axis, int Count, double Spacing)[] axes =
             [("column (PixelSpacing[1])", size.X, spacingX), ("row (PixelSpacing[0])", size.Y, spacingY), ("slice step", size.Z, spacingZ)];
-        foreach (var (axis, count, spacing) in axes)
+        // A single slice's z spacing is nominal (SliceThickness: a scout's "slab" can be 650 mm thick): only a stack's step is a distance.
+        foreach (var (axis, count, spacing) in size.Z == 1 ? axes[..2] : axes)
         {
             if (!double.IsFinite(spacing) || spacing > MaxSpacingMm)
                 return $"{axis} spacing {Mm(spacing)} mm exceeds {Mm(MaxSpacingMm)} mm, more than any CT voxel";

@@ -38,6 +38,9 @@ public sealed class Screener : IDisposable
     }
 
     public ModelBundle Bundle { get; }
+
+    /// <summary>Where ML.NET writes its temporary copies for this screener (removed by <see cref="Dispose"/>).</summary>
+    internal string TemporaryDirectory => _temporary;
     public PipelineRuntime Runtime { get; }
 
     /// <summary>Why the CUDA device asked for is not used (read after the first study), or null.</summary>

@@ -14,7 +14,7 @@ namespace OsteoML.Tests.Pipelines;
 /// skips a corrupt one.
 /// </summary>
 [TestClass]
-public sealed class ScreeningCommandTests
+public sealed partial class ScreeningCommandTests
 {
     private static PipelineTestData _data = null!;
     private static string _model = null!;
