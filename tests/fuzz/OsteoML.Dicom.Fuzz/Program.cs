@@ -8,22 +8,30 @@ namespace OsteoML.Dicom.Fuzz;
 /// One fuzz input = one file's bytes: parse it, walk every element's value, decode every frame. The clear errors
 /// of the library (<see cref="DicomDataException"/>, <see cref="NotSupportedException"/>, <see cref="FormatException"/>)
 /// are fine; any other exception, a hang or a crash is a finding.
-/// With a file argument it runs that one input outside AFL (how crashers are replayed).
+/// With a file argument it runs that one input outside AFL (how crashers are replayed). The environment variable
+/// <c>OSTEOML_FUZZ_TARGET</c> picks the target: <c>dicom</c> (default), <c>walker</c> (<see cref="WalkerTarget"/>) or
+/// <c>manifest</c> (<see cref="ManifestTarget"/>).
 /// </summary>
 public static class Program
 {
     public static void Main(string[] args)
     {
+        Action<Stream> target = Environment.GetEnvironmentVariable("OSTEOML_FUZZ_TARGET") switch
+        {
+            "walker" => WalkerTarget.Run,
+            "manifest" => ManifestTarget.Run,
+            _ => Run,
+        };
         if (args.Length > 0)
         {
             foreach (var path in args)
             {
                 using var stream = File.OpenRead(path);
-                Run(stream);
+                target(stream);
             }
             return;
         }
-        Fuzzer.OutOfProcess.Run(Run);
+        Fuzzer.OutOfProcess.Run(target);
     }
 
     public static void Run(Stream input)
