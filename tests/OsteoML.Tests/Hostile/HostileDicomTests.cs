@@ -120,6 +120,15 @@ public sealed class HostileDicomTests
     }
 
     [TestMethod]
+    public void Opening_a_fifo_by_name_is_refused_instead_of_blocking()
+    {
+        var fifo = Path.Combine(TestPaths.NewTempDirectory(), "named.dcm");
+        MakeFifo(fifo);
+        StringAssert.Contains(Assert.Throws<DicomDataException>(() => DicomFile.Open(fifo)).Message, "not a regular file");
+        StringAssert.Contains(Assert.Throws<DicomDataException>(() => DicomFile.Open("/dev/zero")).Message, "not a regular file");
+    }
+
+    [TestMethod]
     public void A_link_that_stays_inside_the_tree_is_followed_once()
     {
         var root = TestPaths.NewTempDirectory();
