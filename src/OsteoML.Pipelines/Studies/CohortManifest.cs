@@ -30,9 +30,9 @@ public static class CohortManifest
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < header.Length; i++)
             if (!index.TryAdd(header[i], i))
-                throw new InvalidDataException($"{path}: row 1 (header), column {header[i]}: appears twice.");
+                throw new InvalidDataException($"{path}: row 1 (header), column {Show(header[i])}: appears twice.");
         int? Column(string name) => index.TryGetValue(name, out var i) ? i : null;
-        int Require(string name) => Column(name) ?? throw new InvalidDataException($"{path}: no column {name} (columns: {string.Join(", ", header)}).");
+        int Require(string name) => Column(name) ?? throw new InvalidDataException($"{path}: no column {name} (columns: {Show(string.Join(", ", header))}).");
         var caseId = Require("case_id");
         var seriesDir = Require("series_dir");
 
@@ -49,28 +49,42 @@ public static class CohortManifest
             var bmdText = Text(Column("bmd_qct"));
             var bmd = float.NaN;
             if (bmdText.Length > 0 && !(float.TryParse(bmdText, NumberStyles.Float, CultureInfo.InvariantCulture, out bmd) && float.IsFinite(bmd)))
-                throw new InvalidDataException($"{path}: row {line}, column bmd_qct: '{bmdText}' is not a finite number.");
+                throw new InvalidDataException($"{path}: row {line}, column bmd_qct: '{Show(bmdText)}' is not a finite number.");
             var id = Text(caseId);
             if (id.Length == 0) throw new InvalidDataException($"{path}: row {line}, column case_id: empty.");
             if (!caseRows.TryAdd(id, line))
-                throw new InvalidDataException($"{path}: row {line}, column case_id: '{id}' is already on row {caseRows[id]}; each case is listed once.");
+                throw new InvalidDataException($"{path}: row {line}, column case_id: '{Show(id)}' is already on row {caseRows[id]}; each case is listed once.");
             var directory = Text(seriesDir);
             if (directory.Length == 0) throw new InvalidDataException($"{path}: row {line}, column series_dir: empty.");
             if (ConfinementProblem(directory) is { } problem)
-                throw new InvalidDataException($"{path}: row {line}, column series_dir: '{directory}' {problem}; series folders are relative paths inside the cohort folder.");
+                throw new InvalidDataException($"{path}: row {line}, column series_dir: '{Show(directory)}' {problem}; series folders are relative paths inside the cohort folder.");
             var seriesUid = Text(Column("series_uid"));
             var seriesKey = (directory.Replace('\\', '/').TrimEnd('/'), seriesUid);
             if (!seriesRows.TryAdd(seriesKey, line))
-                throw new InvalidDataException($"{path}: row {line}: series_dir '{directory}'{(seriesUid.Length > 0 ? $" with series_uid {seriesUid}" : "")} is already on row {seriesRows[seriesKey]}; a series is one case.");
+                throw new InvalidDataException($"{path}: row {line}: series_dir '{Show(directory)}'{(seriesUid.Length > 0 ? $" with series_uid {Show(seriesUid)}" : "")} is already on row {seriesRows[seriesKey]}; a series is one case.");
             var className = Text(Column("class")).ToLowerInvariant();
             if (className.Length > 0 && !AcrClasses.Names.Contains(className))
-                throw new InvalidDataException($"{path}: row {line}, column class: unknown class '{className}' (expected normal, osteopenia or osteoporosis).");
+                throw new InvalidDataException($"{path}: row {line}, column class: unknown class '{Show(className)}' (expected normal, osteopenia or osteoporosis).");
             rows.Add(new ManifestRow(line, id, Text(Column("patient_id")), Text(Column("study_uid")), seriesUid, directory,
                 Text(Column("split")), Text(Column("site")), Text(Column("scanner")), bmd, className, Text(Column("label_path"))));
         }
         CheckBmdUnits(path, rows);
         return rows;
     }
+
+    /// <summary>
+    /// A cell as an error message quotes it: control characters (a quoted field may hold line breaks) escaped and long
+    /// values cut, so every refusal stays one line (found by fuzzing the reader).
+    /// </summary>
+    private static string Show(string value)
+    {
+        var text = new StringBuilder(Math.Min(value.Length, MaxShown + 1));
+        foreach (var c in value.Length > MaxShown ? value[..MaxShown] : value)
+            text.Append(char.IsControl(c) ? $"\\u{(int)c:X4}" : c);
+        return value.Length > MaxShown ? text.Append('…').ToString() : text.ToString();
+    }
+
+    private const int MaxShown = 80;
 
     /// <summary>Why a series_dir could leave the cohort folder, or null: absolute, rooted, a drive, or a ".." segment.</summary>
     internal static string? ConfinementProblem(string relative)

@@ -88,6 +88,33 @@ public sealed class HostileManifestTests
         Assert.AreEqual(99.5f, row.BmdQct);
     }
 
+    [TestMethod]
+    public void A_refusal_quoting_a_cell_with_line_breaks_stays_one_line()
+    {
+        var message = Refusal(Header, "a,P,1.2,1.3,\"../x\ny\r\nz\",train,H1,CT1,100,normal");
+        Assert.IsFalse(message.Contains('\n') || message.Contains('\r'), message);
+        StringAssert.Contains(message, "'../x\\u000Ay\\u000D\\u000Az' climbs out");
+    }
+
+    /// <summary>The manifest fuzzer's findings (multi-line refusals), replayed: each reads or is refused in one line.</summary>
+    [TestMethod]
+    public void Fuzz_findings_read_or_are_refused_in_one_line()
+    {
+        var inputs = Directory.GetFiles(TestPaths.Data("manifest", "fuzz"));
+        Assert.IsNotEmpty(inputs);
+        foreach (var input in inputs)
+        {
+            try
+            {
+                CohortManifest.Read(input);
+            }
+            catch (InvalidDataException ex)
+            {
+                Assert.IsFalse(ex.Message.Contains('\n') || ex.Message.Contains('\r'), $"{Path.GetFileName(input)}: {ex.Message}");
+            }
+        }
+    }
+
     // ---- class 10: probabilities rounded so they still sum to 1 -------------------------------------------------------
 
     [TestMethod]
