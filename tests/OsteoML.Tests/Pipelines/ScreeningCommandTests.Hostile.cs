@@ -25,7 +25,7 @@ public sealed partial class ScreeningCommandTests
         var lockPath = Path.Combine(output, OutputFolderLock.LockFile);
         File.WriteAllText(Path.Combine(output, OutputFolderLock.HolderFile), "PID 4242 on ward-7, started 2026-12-04 09:00:00 UTC\n");
         // Another process holds the folder's lock (flock(1): the same kernel lock .NET takes for FileShare.None).
-        using var holder = Process.Start(new ProcessStartInfo("flock", ["--exclusive", lockPath, "sleep", "120"]))!;
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["--exclusive", "--no-fork", lockPath, "sleep", "120"]))!;
         try
         {
             WaitUntilLocked(lockPath);
@@ -37,7 +37,7 @@ public sealed partial class ScreeningCommandTests
         }
         finally
         {
-            holder.Kill(entireProcessTree: true); // flock's child (sleep) holds the lock too
+            holder.Kill(entireProcessTree: true); // --no-fork: the process holding the lock is the one started
             holder.WaitForExit();
         }
 
