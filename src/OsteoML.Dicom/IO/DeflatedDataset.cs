@@ -10,8 +10,8 @@ namespace OsteoML.Dicom.IO;
 /// NumberOfFrames × Rows × Columns × SamplesPerPixel × BitsAllocated/8 (or the element's declared length when
 /// smaller) plus 1 MiB for trailing elements — found by parsing the inflated prefix as it grows; a dataset with no
 /// pixel data in its first 64 MiB is refused; <see cref="DicomReadOptions.MaxInflatedBytes"/> caps everything;</item>
-/// <item>a header-only read (<see cref="DicomReadOptions.StopAtPixelData"/>, folder scans) stops inflating at the
-/// pixel data;</item>
+/// <item>a header-only read (<see cref="DicomReadOptions.StopAtPixelData"/>, folder scans) keeps only the prefix up to
+/// the pixel data, and inflates the rest into a scratch buffer to check it against the same cap;</item>
 /// <item>only one inflation at a time may grow past 32 MiB (a process-wide slot), so parallel reads of several
 /// bombs in one folder cost one bomb's cap, not one per thread.</item>
 /// </list>
@@ -22,17 +22,15 @@ internal static class DeflatedDataset
     private const int HeaderLimitBytes = 64 << 20;
     private const int TrailingSlackBytes = 1 << 20;
     private const int LargeInflationBytes = 32 << 20;
-    /// <summary>Deflate's largest expansion: 258 bytes from a 2-bit code, about 1032:1 (RFC 1951).</summary>
-    public const int MaxDeflateRatio = 1032;
 
     private static readonly SemaphoreSlim LargeInflation = new(1, 1);
 
-    /// <summary>The inflated dataset as in-memory input, and (for a header-only read) the most its uninflated rest can expand to.</summary>
-    public static (DicomInput Input, long? RestBound) Inflate(DicomInput input, DicomReadOptions options)
+    /// <summary>The inflated dataset (for a header-only read, its prefix up to the pixel data) as in-memory input, and
+    /// for a header-only read the size of the whole inflated dataset.</summary>
+    public static (DicomInput Input, long? InflatedLength) Inflate(DicomInput input, DicomReadOptions options)
     {
         var name = input.Name;
-        var compressedBytes = input.Remaining;
-        using var compressed = input.RestAsStream();
+                using var compressed = input.RestAsStream();
         using var inflater = new DeflateStream(compressed, CompressionMode.Decompress);
         var limit = Math.Min(options.MaxInflatedBytes, Array.MaxLength);
         var buffer = new byte[(int)Math.Min(limit, 64 * 1024)];
@@ -71,7 +69,12 @@ internal static class DeflatedDataset
                     if (Probe(buffer, length) is { } found)
                     {
                         if (options.StopAtPixelData)
-                            return (DicomInput.FromMemory(buffer, length, name + " (inflated)"), Math.Max(0, compressedBytes) * MaxDeflateRatio);
+                        {
+                            // The header is all a scan keeps, but the rest is inflated (and dropped) up to the implied
+                            // size, so a bomb behind a valid header is a failed file at scan time, not a failed series later.
+                            var total = InflateRest(inflater, length, Math.Min(found, limit), name);
+                            return (DicomInput.FromMemory(buffer, length, name + " (inflated)"), total);
+                        }
                         implied = found;
                     }
                     else if (length >= HeaderLimitBytes)
@@ -88,6 +91,20 @@ internal static class DeflatedDataset
             if (holdsLargeSlot) LargeInflation.Release();
         }
         return (DicomInput.FromMemory(buffer, length, name + " (inflated)"), null);
+    }
+
+    /// <summary>Inflates the rest into a scratch buffer, refusing past <paramref name="cap"/>; returns the whole inflated size.</summary>
+    private static long InflateRest(DeflateStream inflater, long total, long cap, string name)
+    {
+        var scratch = new byte[64 * 1024];
+        int n;
+        while ((n = inflater.Read(scratch)) > 0)
+        {
+            total += n;
+            if (total > cap)
+                throw new DicomDataException($"{name}: the deflated dataset inflates past the {cap} bytes its header implies (pixel data offset + frames × rows × columns × bytes + 1 MiB); refusing a decompression bomb.");
+        }
+        return total;
     }
 
     private static bool HasMore(DeflateStream inflater)

@@ -52,8 +52,8 @@ internal sealed class DicomReader
     private long _pixelDataStart = -1;
     private long? _pixelDataLength;
     private long _pixelDataBytesBound;
-    /// <summary>For a deflated dataset inflated only up to its pixel data: the most bytes its rest can inflate to.</summary>
-    private long? _deflatedRestBound;
+    /// <summary>For a deflated dataset kept only up to its pixel data: the size of the whole inflated dataset.</summary>
+    private long? _deflatedLength;
 
     private Result ReadFile()
     {
@@ -73,10 +73,10 @@ internal sealed class DicomReader
 
         if (syntax.IsDeflated)
         {
-            var (inflated, restBound) = DeflatedDataset.Inflate(_input, _options);
+            var (inflated, inflatedLength) = DeflatedDataset.Inflate(_input, _options);
             _input.Dispose();
             _input = inflated;
-            _deflatedRestBound = restBound;
+            _deflatedLength = inflatedLength;
         }
 
         var dataset = new DicomDataset { InternalTransferSyntax = syntax };
@@ -206,7 +206,7 @@ internal sealed class DicomReader
             _stoppedAtPixelData = true;
             _pixelDataStart = start;
             _pixelDataLength = length == UndefinedLength ? null : length;
-            _pixelDataBytesBound = _deflatedRestBound ?? _input.Remaining;
+            _pixelDataBytesBound = _deflatedLength is { } whole ? whole - _input.Position : _input.Remaining;
             return false;
         }
 

@@ -155,9 +155,14 @@ public sealed class HostileDicomTests
         var ex = Assert.Throws<DicomDataException>(() => DicomFile.Open(bomb));
         StringAssert.Contains(ex.Message, "bytes its header implies");
 
-        // A header-only read stops inflating at the pixel data and succeeds.
-        var header = DicomFile.Open(bomb, new DicomReadOptions { StopAtPixelData = true });
-        Assert.AreEqual(8, header.Dataset.GetSingleValue<int>(DicomTag.Rows));
+        // A header-only read (a folder scan) keeps only the header but checks the rest too: the bomb is a failed file
+        // at scan time, and a good deflated file beside it still scans.
+        var header = Assert.Throws<DicomDataException>(() => DicomFile.Open(bomb, new DicomReadOptions { StopAtPixelData = true }));
+        StringAssert.Contains(header.Message, "bytes its header implies");
+        new DicomFile(SliceDataset()).Clone(DicomTransferSyntax.DeflatedExplicitVRLittleEndian).Save(Path.Combine(folder, "good.dcm"));
+        var scan = DicomSeriesScanner.Scan(folder);
+        StringAssert.EndsWith(scan.FailedFiles.Single().File, "bomb.dcm");
+        Assert.AreEqual(1, scan.Accepted.Single().Slices.Count);
     }
 
     [TestMethod]
