@@ -19,6 +19,7 @@ public static class Program
         if (args is ["pipelines", "evidence", .. var evidence]) { Pipelines.PaperEvidenceRunner.Run(evidence); return; }
         if (args is ["pipelines", "screen", .. var screen]) { Pipelines.ScreenBenchmarkRunner.Run(screen); return; }
         if (args is ["pipelines", "realct-series", .. var realct]) { Pipelines.RealCtSeriesRunner.Run(realct); return; }
+        if (args is ["hostile", .. var hostile]) { Hostile.HostileInputRunner.Run(hostile); return; }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -71,6 +71,7 @@ public static class OsteoMLApp
         root.Subcommands.Add(BatchCommand.Create(context));
         root.Subcommands.Add(PullCommand.Create(context));
         root.Subcommands.Add(CalibrateCommand.Create(context));
+        root.Subcommands.Add(BundleCommand.Create(context));
         root.Subcommands.Add(EvaluateCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));

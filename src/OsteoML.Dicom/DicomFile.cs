@@ -30,7 +30,14 @@ public sealed class DicomFile
     public bool HasPixelData => StoppedAtPixelData || Dataset.Contains(DicomTag.PixelData) || Dataset.Contains(DicomTag.FloatPixelData)
                                 || Dataset.Contains(DicomTag.DoubleFloatPixelData);
 
-    private bool StoppedAtPixelData { get; init; }
+    /// <summary>True when a header-only read stopped at the pixel data element.</summary>
+    internal bool StoppedAtPixelData { get; private init; }
+
+    /// <summary>When the header-only read stopped at the pixel data: its declared length (null: undefined, encapsulated).</summary>
+    internal long? PixelDataLength { get; private init; }
+
+    /// <summary>When the header-only read stopped at the pixel data: the most bytes the rest of the file holds (or inflates to).</summary>
+    internal long PixelDataBytesBound { get; private init; }
 
     /// <summary>What the reader passed over instead of refusing the file (e.g. bytes after the pixel data), one line each.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -61,7 +68,11 @@ public sealed class DicomFile
     }
 
     private static DicomFile FromResult(DicomReader.Result result, string? path) =>
-        new(result.Meta, result.Dataset) { Path = path, StoppedAtPixelData = result.StoppedAtPixelData, Warnings = result.Warnings };
+        new(result.Meta, result.Dataset)
+        {
+            Path = path, StoppedAtPixelData = result.StoppedAtPixelData, Warnings = result.Warnings,
+            PixelDataLength = result.PixelDataLength, PixelDataBytesBound = result.PixelDataBytesBound,
+        };
 
     /// <summary>Writes the file (preamble, file meta with fresh group length, dataset) in <see cref="TransferSyntax"/>.
     /// The file is written beside the target and renamed over it, so saving over the file it was read from is safe.</summary>

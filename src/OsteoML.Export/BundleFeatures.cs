@@ -17,8 +17,17 @@ public static class BundleFeatures
     {
         var ml = new MLContext(1);
         using var runtime = bundle.CreateRuntime(cacheDirectory, threads: Math.Max(1, Environment.ProcessorCount / Math.Max(1, jobs)));
-        var leaves = BundleHeads.Leaves(bundle.LoadModel(ml, runtime)).ToList();
-        var featurizer = BundleHeads.Chain(leaves.Take(BundleHeads.FeaturesEnd(leaves, bundle.Directory) + 1));
-        return new FeatureExtractor(ml, featurizer, $"{bundle.ModelSha256}|features", cacheDirectory).Extract(studies, jobs, progress);
+        var model = bundle.LoadModel(ml, runtime);
+        try
+        {
+            var leaves = BundleHeads.Leaves(model).ToList();
+            var featurizer = BundleHeads.Chain(leaves.Take(BundleHeads.FeaturesEnd(leaves, bundle.Directory) + 1));
+            return new FeatureExtractor(ml, featurizer, $"{bundle.ModelSha256}|features", cacheDirectory).Extract(studies, jobs, progress);
+        }
+        finally
+        {
+            // Disposing the loaded chain deletes the temporary copy of the DenseNet ML.NET wrote (see Screener).
+            (model as IDisposable)?.Dispose();
+        }
     }
 }

@@ -84,6 +84,9 @@ public sealed class BundleHeads
         var layout = FeatureLayout.Of(bundle.Manifest.FeatureColumns.Select(c => (c, schema[c].Type is VectorDataViewType { Size: > 0 } v ? v.Size : 1)));
         if (layout.Length != bundle.Manifest.FeatureLength)
             throw new InvalidDataException($"{bundle.Directory}: the feature columns hold {layout.Length} values, bundle.json says {bundle.Manifest.FeatureLength}.");
+        // The stages before the heads (the DenseNet's OnnxTransformer among them) are not kept: dispose them, which
+        // deletes the temporary copy of the ONNX file ML.NET wrote when loading model.zip.
+        foreach (var leaf in leaves.Take(concatenate).OfType<IDisposable>()) leaf.Dispose();
         var (bmd, bmdTrials) = Trainer(bundle, HeadTask.BmdRegression);
         var (@class, classTrials) = Trainer(bundle, HeadTask.ClassMulticlass);
         return new BundleHeads(bundle.Manifest.Name, layout, leaves[concatenate], Chain(leaves.Skip(concatenate + 1)), bmd, @class, bmdTrials, classTrials);

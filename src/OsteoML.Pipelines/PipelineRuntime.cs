@@ -48,9 +48,10 @@ public sealed class PipelineRuntime : IDisposable
     public SegmentationStore Store { get; }
     public StudyVolumes Volumes { get; } = new();
 
-    /// <summary>The store key of a series' segmentation under this runtime's model: its series UID, or its path when it has none.</summary>
-    public string SegmentationKey(string seriesInstanceUid, string seriesPath) =>
-        SegmentationStore.Key(seriesInstanceUid.Length > 0 ? seriesInstanceUid : seriesPath, SegmentationModelSha256);
+    /// <summary>The store key of a series' segmentation under this runtime's model: its series UID (or its path when it has
+    /// none) and its content (<see cref="OsteoML.Dicom.Series.CtVolume.ContentFingerprint"/>).</summary>
+    public string SegmentationKey(string seriesInstanceUid, string seriesPath, string contentFingerprint) =>
+        SegmentationStore.Key(seriesInstanceUid.Length > 0 ? seriesInstanceUid : seriesPath, SegmentationModelSha256, contentFingerprint);
 
     /// <summary>The ONNX session is opened on first use (a run whose segmentations are all cached never opens it).</summary>
     public VertebraSegmenter Segmenter => _segmenter.Value;

@@ -32,17 +32,33 @@ internal static class BatchCommand
 
         int Run(ParseResult parseResult, CancellationToken cancellation)
         {
-            var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
             var rootPath = parseResult.GetValue(root)!.FullName;
-            var jobCount = parseResult.GetValue(jobs);
+            // The output folder and its lock first: whatever goes wrong later is recorded there, and a second run is
+            // refused before it reads anything.
+            var store = new BatchResults(parseResult.GetValue(output)!.FullName);
+            foreach (var warning in store.Warnings) context.Error.WriteLine("warning: " + warning);
+            try
+            {
+                return Screen(parseResult, cancellation, store, rootPath);
+            }
+            finally
+            {
+                store.Abandon(); // after Finish a no-op; after a failure it releases the folder at once
+            }
+        }
+
+        int Screen(ParseResult parseResult, CancellationToken cancellation, BatchResults store, string rootPath)
+        {
+            var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
             var studies = StudySource.FromPath(rootPath);
+            var jobCount = parseResult.GetValue(jobs);
             using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, ScreenCommand.Device(parseResult, device),
                 threads: Math.Max(1, Environment.ProcessorCount / jobCount));
-            var store = new BatchResults(parseResult.GetValue(output)!.FullName, screener.Provenance, parseResult.GetValue(redo));
+            store.Adopt(screener.Provenance, parseResult.GetValue(redo));
             if (store.Redone > 0) context.Error.WriteLine($"--redo: {store.Redone} result(s) of another bundle dropped; those series are screened again");
             var pending = studies.Studies.Where(s => !store.Contains(s.SeriesInstanceUid)).ToList();
             foreach (var failure in studies.Failures.Where(f => !store.Contains(BatchResults.FailureKey(f.Location))))
-                store.Append(BatchResults.FailureKey(failure), StudyResult.Failure("", "", "", $"{failure.Location}: {failure.Reason}"));
+                store.Append(BatchResults.FailureKey(failure), StudyResult.Failure(failure.StudyInstanceUid, failure.SeriesInstanceUid, "", $"{failure.Location}: {failure.Reason}"));
             if (store.Resumed > 0) context.Error.WriteLine($"resuming: {store.Resumed} result(s) already in {store.JsonlPath}, {pending.Count} series to go");
 
             var qaDirectory = parseResult.GetValue(qa) ? Path.Combine(store.Directory, "qa") : null;
@@ -52,9 +68,9 @@ internal static class BatchCommand
             {
                 Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = jobCount, CancellationToken = cancellation }, study =>
                 {
-                    var result = screener.Screen(study);
+                    var result = screener.Screen(study, out var features);
                     if (qaDirectory is not null && result.Status != StudyResult.Failed)
-                        TryWriteQa(screener, study, result, Path.Combine(qaDirectory, study.SeriesInstanceUid + ".png"));
+                        TryWriteQa(screener, study, features.SegmentationKey, result, Path.Combine(qaDirectory, study.SeriesInstanceUid + ".png"));
                     dicom?.Write(context, study, result, quiet: true);
                     store.Append(study.SeriesInstanceUid, result);
                     advance();
@@ -72,10 +88,9 @@ internal static class BatchCommand
         }
     }
 
-    private static void TryWriteQa(Screener screener, StudyRow study, StudyResult result, string path)
+    private static void TryWriteQa(Screener screener, StudyRow study, string key, StudyResult result, string path)
     {
         var volume = screener.Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
-        var key = screener.Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath);
         var png = QaImage.Render(volume, screener.Runtime.Store.Get(key), result);
         File.WriteAllBytes(path + ".tmp", png);
         File.Move(path + ".tmp", path, overwrite: true);

@@ -72,7 +72,8 @@ internal static class FracturesCommand
                 : null;
             // Network segmentations are kept (keyed by case and model) so that re-grading does not re-segment.
             var store = new SegmentationStore(parseResult.GetValue(cache)?.FullName is { } folder ? Path.Combine(folder, "fracture-validation") : null);
-            string KeyOf(string caseId) => SegmentationStore.Key($"{cohort.Preset.Name}-{cohort.Seed}-{caseId}", segmenter!.Sha256);
+            // A rendered case is fixed by preset, seed and case id, which the key already names: no content to fingerprint.
+            string KeyOf(string caseId) => SegmentationStore.Key($"{cohort.Preset.Name}-{cohort.Seed}-{caseId}", segmenter!.Sha256, "rendered");
             if (parseResult.GetValue(cachedOnly) && segmenter is not null)
                 indices = indices.Where(i => store.Contains(KeyOf(cohort.Cases[i].CaseId))).ToList();
             Func<SyntheticCase, VertebraSegmentation> segment = segmenter is not null

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Screening;
+using OsteoML.Pipelines.Measurement;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Studies;
 using Spectre.Console;
@@ -61,7 +62,9 @@ internal static class ScreenCommand
             var results = new List<StudyResult>();
             foreach (var (study, index) in studies.Studies.Select((s, i) => (s, i)))
             {
-                var result = screener.Screen(study);
+                var result = screener.Screen(study, out var features);
+                if (study.UnreadableFiles.Count > 0)
+                    context.Error.WriteLine($"warning: {study.UnreadableFiles.Count} file(s) beside series {study.SeriesInstanceUid} could not be read (QA flag {QaFlags.UnreadableFiles}); first {study.UnreadableFiles[0]}");
                 results.Add(result);
                 if (parseResult.GetValue(json)) context.Out.WriteLine(result.ToJson());
                 else WriteResult(context, result);
@@ -69,7 +72,7 @@ internal static class ScreenCommand
                 {
                     var path = studies.Studies.Count == 1 ? png.FullName : Path.ChangeExtension(png.FullName, null) + $"-{index + 1}.png";
                     var volume = screener.Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
-                    var segmentation = screener.Runtime.Store.Get(screener.Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath));
+                    var segmentation = screener.Runtime.Store.Get(features.SegmentationKey);
                     File.WriteAllBytes(path, QaImage.Render(volume, segmentation, result));
                     if (!parseResult.GetValue(json)) context.Out.WriteLine($"wrote {path}");
                 }

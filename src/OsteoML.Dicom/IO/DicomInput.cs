@@ -30,6 +30,9 @@ internal sealed class DicomInput : IDisposable
 
     public static DicomInput OpenFile(string path)
     {
+        // Opening a FIFO blocks until a writer appears, and a device never ends: only regular files are DICOM files.
+        if (FileStatus.Of(path, followLinks: true).Kind is FileKind.Other or FileKind.Directory)
+            throw new DicomDataException($"{path}: not a regular file (a FIFO, socket, device or folder); not opened.");
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         try
         {

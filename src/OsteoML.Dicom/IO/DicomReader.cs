@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace OsteoML.Dicom.IO;
 
 /// <summary>What to read of a file.</summary>
@@ -10,8 +8,11 @@ public sealed record DicomReadOptions
     /// <summary>Stop at the pixel data element: the header only, for fast scans (the file reports <see cref="DicomFile.HasPixelData"/>).</summary>
     public bool StopAtPixelData { get; init; }
 
-    /// <summary>Largest inflated size accepted for a deflated dataset, against decompression bombs.</summary>
-    public long MaxInflatedBytes { get; init; } = 1L << 31;
+    /// <summary>
+    /// Largest inflated size accepted for a deflated dataset, against decompression bombs (1 GiB: a deflated CT
+    /// dataset is a few MB; the header's own size bounds it further, see <see cref="DeflatedDataset"/>).
+    /// </summary>
+    public long MaxInflatedBytes { get; init; } = 1L << 30;
 }
 
 /// <summary>
@@ -36,7 +37,11 @@ internal sealed class DicomReader
 
     private readonly record struct Syntax(bool Explicit, bool BigEndian);
 
-    public sealed record Result(DicomDataset Meta, DicomDataset Dataset, DicomTransferSyntax TransferSyntax, bool StoppedAtPixelData, IReadOnlyList<string> Warnings);
+    /// <param name="Warnings">What was read despite a deviation from the standard (trailing bytes after the pixel data …).</param>
+    /// <param name="PixelDataLength">When reading stopped at the pixel data: its declared length (null when undefined, i.e. encapsulated).</param>
+    /// <param name="PixelDataBytesBound">When reading stopped at the pixel data: the most bytes the rest of the file can hold or inflate to.</param>
+    public sealed record Result(DicomDataset Meta, DicomDataset Dataset, DicomTransferSyntax TransferSyntax, bool StoppedAtPixelData,
+        IReadOnlyList<string> Warnings, long? PixelDataLength = null, long PixelDataBytesBound = 0);
 
     public static Result Read(DicomInput input, DicomReadOptions options)
     {
@@ -46,6 +51,11 @@ internal sealed class DicomReader
 
     private bool _stoppedAtPixelData;
     private readonly List<string> _warnings = [];
+    private long _pixelDataStart = -1;
+    private long? _pixelDataLength;
+    private long _pixelDataBytesBound;
+    /// <summary>For a deflated dataset kept only up to its pixel data: the size of the whole inflated dataset.</summary>
+    private long? _deflatedLength;
 
     private Result ReadFile()
     {
@@ -64,12 +74,31 @@ internal sealed class DicomReader
             syntax = Detect();
 
         if (syntax.IsDeflated)
-            _input = Inflate();
+        {
+            var (inflated, inflatedLength) = DeflatedDataset.Inflate(_input, _options);
+            _input.Dispose();
+            _input = inflated;
+            _deflatedLength = inflatedLength;
+        }
 
         var dataset = new DicomDataset { InternalTransferSyntax = syntax };
         if (_input.Remaining > 0)
             ReadItems(dataset, new Syntax(syntax.IsExplicitVR, syntax.IsBigEndian), end: -1, depth: 0);
-        return new Result(meta, dataset, syntax, _stoppedAtPixelData, _warnings);
+        return new Result(meta, dataset, syntax, _stoppedAtPixelData, _warnings, _pixelDataLength, _pixelDataBytesBound);
+    }
+
+    /// <summary>
+    /// Parses an inflated prefix of a deflated dataset (explicit VR little endian) up to its pixel data: the dataset
+    /// and the offset of the pixel data element, or null when the prefix ends before it. Throws when the prefix is
+    /// cut inside an element (more must be inflated) or is corrupt.
+    /// </summary>
+    internal static (DicomDataset Dataset, long PixelDataOffset, long? PixelDataLength)? ProbeToPixelData(byte[] bytes, int length)
+    {
+        using var input = DicomInput.FromMemory(bytes, length, "inflated prefix");
+        var reader = new DicomReader(input, new DicomReadOptions { StopAtPixelData = true });
+        var dataset = new DicomDataset { InternalTransferSyntax = DicomTransferSyntax.DeflatedExplicitVRLittleEndian };
+        reader.ReadItems(dataset, new Syntax(true, false), end: -1, depth: 0);
+        return reader._stoppedAtPixelData ? (dataset, reader._pixelDataStart, reader._pixelDataLength) : null;
     }
 
     private bool IsDicm(int offset) =>
@@ -94,31 +123,6 @@ internal sealed class DicomReader
         if (bigGroup < littleGroup && bigGroup <= 0x0008 && isExplicit)
             return DicomTransferSyntax.ExplicitVRBigEndian;
         return isExplicit ? DicomTransferSyntax.ExplicitVRLittleEndian : DicomTransferSyntax.ImplicitVRLittleEndian;
-    }
-
-    private DicomInput Inflate()
-    {
-        using var compressed = _input.RestAsStream();
-        using var inflater = new DeflateStream(compressed, CompressionMode.Decompress);
-        var output = new MemoryStream();
-        var chunk = new byte[81920];
-        try
-        {
-            int n;
-            while ((n = inflater.Read(chunk)) > 0)
-            {
-                if (output.Length + n > _options.MaxInflatedBytes || output.Length + n > Array.MaxLength)
-                    throw new DicomDataException($"{_input.Name}: the deflated dataset inflates past {_options.MaxInflatedBytes} bytes.");
-                output.Write(chunk, 0, n);
-            }
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new DicomDataException($"{_input.Name}: the deflated dataset is corrupt ({ex.Message}).", ex);
-        }
-        var name = _input.Name;
-        _input.Dispose();
-        return DicomInput.FromMemory(output.GetBuffer(), (int)output.Length, name + " (inflated)");
     }
 
     /// <summary>Reads elements into <paramref name="dataset"/> until <paramref name="end"/> or, when -1, an item delimiter or the end of input.</summary>
@@ -217,7 +221,11 @@ internal sealed class DicomReader
         var isPixelData = depth == 0 && tag.Group == 0x7FE0 && tag.Element is 0x0010 or 0x0008 or 0x0009;
         if (isPixelData && _options.StopAtPixelData)
         {
+            // What a header-only reader still needs to check declared sizes against (NumberOfFrames × Rows × …).
             _stoppedAtPixelData = true;
+            _pixelDataStart = start;
+            _pixelDataLength = length == UndefinedLength ? null : length;
+            _pixelDataBytesBound = _deflatedLength is { } whole ? whole - _input.Position : _input.Remaining;
             return false;
         }
 

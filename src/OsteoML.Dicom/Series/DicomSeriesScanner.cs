@@ -26,13 +26,21 @@ public static class DicomSeriesScanner
 {
     public static DicomScanResult Scan(string directory)
     {
-        if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"{directory}: no such folder.");
-        var files = Directory.EnumerateFiles(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true })
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        return ScanFiles(files);
+        // One walker for every folder OsteoML reads: no link cycles, no links out of the tree, no FIFOs or devices.
+        var walk = DirectoryWalker.Walk(directory);
+        var scan = ScanFiles(walk.Files);
+        var refused = walk.Skipped.Where(s => s.Reason != WalkSkipReason.AlreadyVisited)
+            .Select(s => new DicomScanFailure(s.Path, SkipMessage(s.Reason))).ToList();
+        return refused.Count == 0 ? scan : scan with { FailedFiles = scan.FailedFiles.Concat(refused).OrderBy(f => f.File, StringComparer.Ordinal).ToList() };
     }
+
+    private static string SkipMessage(WalkSkipReason reason) => reason switch
+    {
+        WalkSkipReason.LinkOutsideTree => "a symbolic link leading outside the folder scanned; not followed",
+        WalkSkipReason.NotRegularFile => "not a regular file (FIFO, socket or device); not opened",
+        WalkSkipReason.TooDeep => $"nested deeper than {DirectoryWalker.MaxDepth} folders; not entered",
+        _ => "unreadable (dangling link, or a folder that could not be listed)",
+    };
 
     public static DicomScanResult ScanFiles(IReadOnlyList<string> files)
     {
@@ -51,8 +59,21 @@ public static class DicomSeriesScanner
                     Interlocked.Increment(ref nonImage);
                     return;
                 }
+                if (FileStatus.Of(file, followLinks: true) is var status && status.Kind != FileKind.Regular)
+                {
+                    failures.Add(new DicomScanFailure(file, status.Kind == FileKind.Missing ? "no such file" : "not a regular file (FIFO, socket or device); not opened"));
+                    return;
+                }
+                if (status.Size == 0)
+                {
+                    // An empty file is a failed transfer, not "not an image": say so.
+                    failures.Add(new DicomScanFailure(file, "empty file (0 bytes): an incomplete transfer?"));
+                    return;
+                }
                 var dicom = DicomFile.Open(file, options);
                 var dataset = dicom.Dataset;
+                if (dicom.StoppedAtPixelData)
+                    DeclaredPixelSize.Check(dicom);
                 var sopClass = dataset.GetStringOrDefault(DicomTag.SOPClassUID) ?? dicom.FileMetaInfo.GetStringOrDefault(DicomTag.MediaStorageSOPClassUID);
                 if (!dicom.HasPixelData || sopClass == DicomUID.MediaStorageDirectoryStorage || !dataset.Contains(DicomTag.SeriesInstanceUID))
                 {

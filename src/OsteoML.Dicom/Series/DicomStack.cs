@@ -18,6 +18,13 @@ public sealed class DicomStack
     public const double UnevenSpacingTolerance = 0.05;
     /// <summary>A stacking direction this far from the normal is gantry tilt.</summary>
     public const double TiltToleranceDegrees = 0.5;
+    /// <summary>
+    /// No axis of a patient volume is longer than this (mm): a human body is under 2 m. Larger extents come from
+    /// corrupt or hostile spacings and would otherwise cost minutes and gigabytes when resampled before failing.
+    /// </summary>
+    public const double MaxExtentMm = 2000;
+    /// <summary>No voxel of a diagnostic CT is wider than this along any axis (mm): clinical pixels are under 2 mm, slices under 10 mm.</summary>
+    public const double MaxSpacingMm = 20;
 
     private DicomStack(string study, string series, string modality, IReadOnlyList<DicomSlice> slices, IReadOnlyList<string> warnings,
         string? rejection, VolumeGeometry? geometry)
@@ -151,6 +158,8 @@ public sealed class DicomStack
                 return new DicomStack(first.StudyInstanceUid, first.SeriesInstanceUid, first.Modality, sortedSlices, warnings,
                     "slice positions do not form a regular grid: " + gap, null);
         }
+        if (PhysicalSizeProblem(size, spacingX, spacingY, spacingZ) is { } tooLarge)
+            return new DicomStack(first.StudyInstanceUid, first.SeriesInstanceUid, first.Modality, sortedSlices, warnings, tooLarge, null);
         var geometry = new VolumeGeometry(size, new Vec3(spacingX, spacingY, spacingZ), origin, new Direction3(row, column, k));
         return new DicomStack(first.StudyInstanceUid, first.SeriesInstanceUid, first.Modality, sortedSlices, warnings, null, geometry);
     }
@@ -174,7 +183,39 @@ public sealed class DicomStack
         return gap < 0 ? null : $"gap of {Mm(steps[gap])} mm between slices {gap} and {gap + 1} (median step {Mm(median)} mm)";
     }
 
+    /// <summary>Why a grid cannot be a patient (a named rule), or null: spacings and extents against a human body's size, voxels against an array's.</summary>
+    internal static string? PhysicalSizeProblem(Size3 size, double spacingX, double spacingY, double spacingZ)
+    {
+        (string Axis, int Count, double Spacing)[] axes =
+            [("column (PixelSpacing[1])", size.X, spacingX), ("row (PixelSpacing[0])", size.Y, spacingY), ("slice step", size.Z, spacingZ)];
+        // A single slice's z spacing is nominal (SliceThickness: a scout's "slab" can be 650 mm thick): only a stack's step is a distance.
+        foreach (var (axis, count, spacing) in size.Z == 1 ? axes[..2] : axes)
+        {
+            if (!double.IsFinite(spacing) || spacing > MaxSpacingMm)
+                return $"{axis} spacing {Mm(spacing)} mm exceeds {Mm(MaxSpacingMm)} mm, more than any CT voxel";
+            if (count * spacing > MaxExtentMm)
+                return $"{count} × {Mm(spacing)} mm = {Mm(count * spacing)} mm along the {axis} axis exceeds {Mm(MaxExtentMm)} mm (a human body is under 2 m)";
+        }
+        if (size.Count > Array.MaxLength)
+            return $"{size.X}×{size.Y}×{size.Z} voxels exceed the {Array.MaxLength} one volume can hold";
+        return null;
+    }
+
     private static string Mm(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// What the stack is made of, for cache keys: the slice count and a sha256 over the sorted list of (SOP Instance
+    /// UID, frame, file size). A series UID alone does not identify content — a partial transfer screened first would
+    /// otherwise decide the result of the complete series later.
+    /// </summary>
+    public string ContentFingerprint()
+    {
+        var lines = Slices
+            .Select(s => $"{s.SopInstanceUid ?? Path.GetFileName(s.File)}|{s.Frame}|{(File.Exists(s.File) ? new FileInfo(s.File).Length : -1)}")
+            .Order(StringComparer.Ordinal);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)));
+        return $"{Slices.Count}-{Convert.ToHexStringLower(hash)[..16]}";
+    }
 
     /// <summary>Reads the pixels of every slice into a volume of rescaled values (HU for CT), slices in parallel.</summary>
     public CtVolume LoadVolume()

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.ML;
+using OsteoML.Dicom.IO;
 using OsteoML.AutoTune.Calibration;
 using OsteoML.Inference;
 using OsteoML.Pipelines.Definitions;
@@ -10,11 +11,17 @@ using OsteoML.Pipelines.Segmentation;
 
 namespace OsteoML.Pipelines.Bundles;
 
-/// <summary><c>bundle.json</c>: what the bundle is, and the sha256 of every file in it.</summary>
+/// <summary><c>bundle.json</c>: what the bundle is, the sha256 of every file in it, and a seal over itself.</summary>
 public sealed record BundleManifest
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>2: <see cref="Seal"/> covers bundle.json itself (version 1 hashed only the other files, so its HU line could be edited unnoticed).</summary>
+    public const int CurrentSchemaVersion = 2;
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    /// <summary>
+    /// sha256 of this manifest's canonical JSON with <see cref="Seal"/> empty — so it covers every field (HU line, heads,
+    /// feature layout) and, through <see cref="Files"/>, every file. Whitespace edits do not break it; any value edit does.
+    /// </summary>
+    public string Seal { get; init; } = "";
     public required string Name { get; init; }
     public required string Pipeline { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -50,6 +57,9 @@ public sealed class ModelBundle
 {
     public const string ManifestFile = "bundle.json", PipelineFile = "pipeline.json", ModelFile = "model.zip";
     public const string SegmentationDirectory = "models/segmentation", FeaturesDirectory = "models/features", CalibrationDirectory = "calibration";
+    /// <summary>train's test predictions: the one folder a bundle may hold unlisted (not hashed, never read by loading).</summary>
+    public const string EvaluationDirectory = "evaluation";
+    private const long MaxManifestBytes = 16 << 20;
 
     private ModelBundle(string directory, BundleManifest manifest, PipelineDefinition definition, SiteProfileSet profiles)
     {
@@ -94,28 +104,19 @@ public sealed class ModelBundle
     {
         var manifestPath = Path.Combine(directory, ManifestFile);
         if (!File.Exists(manifestPath)) throw new FileNotFoundException($"{directory}: not a model bundle (no {ManifestFile}).");
+        if (!DirectoryWalker.IsRegularFile(manifestPath, followLinks: false) || new FileInfo(manifestPath).Length > MaxManifestBytes)
+            throw new InvalidDataException($"{manifestPath}: not a regular file under {MaxManifestBytes >> 20} MiB; refusing the bundle.");
         BundleManifest manifest;
         try { manifest = JsonSerializer.Deserialize<BundleManifest>(File.ReadAllText(manifestPath), PipelineDefinition.Json) ?? throw new InvalidDataException($"{manifestPath}: empty."); }
         catch (JsonException ex) { throw new InvalidDataException($"{manifestPath}: not a valid bundle manifest ({ex.Message})."); }
         if (manifest.SchemaVersion > BundleManifest.CurrentSchemaVersion)
             throw new InvalidDataException($"{manifestPath}: bundle schema version {manifest.SchemaVersion}; this OsteoML reads up to {BundleManifest.CurrentSchemaVersion}.");
-
-        foreach (var (relative, expected) in manifest.Files)
-        {
-            var path = Path.Combine(directory, relative);
-            if (!File.Exists(path)) throw new InvalidDataException($"{path}: listed in {ManifestFile} but missing; the bundle is incomplete.");
-            var actual = Sha256(path);
-            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
-                throw new InvalidDataException($"{path}: sha256 {actual} does not match {ManifestFile} ({expected}); the bundle was modified or damaged — refusing to load it.");
-        }
-        var profileDirectory = Path.Combine(directory, CalibrationDirectory);
-        if (System.IO.Directory.Exists(profileDirectory))
-            foreach (var file in System.IO.Directory.GetFiles(profileDirectory, "*" + SiteProfileSet.FileSuffix)
-                         .Concat(System.IO.Directory.GetFiles(profileDirectory, "*" + SitePhantomProfile.FileSuffix)))
-                if (!manifest.Files.ContainsKey(Path.GetRelativePath(directory, file).Replace('\\', '/')))
-                    throw new InvalidDataException($"{file}: a site profile not listed in {ManifestFile}; add profiles with 'osteoml calibrate', not by copying files.");
-        foreach (var required in new[] { PipelineFile, ModelFile })
-            if (!manifest.Files.ContainsKey(required)) throw new InvalidDataException($"{manifestPath}: does not list {required}.");
+        if (manifest.SchemaVersion < BundleManifest.CurrentSchemaVersion)
+            throw new InvalidDataException($"{manifestPath}: bundle schema version {manifest.SchemaVersion} has no seal over {ManifestFile}; "
+                                           + $"if you trust this copy, migrate it with 'osteoml bundle migrate {directory}', else retrain it with 'osteoml train'.");
+        if (manifest.Files is null || manifest.Seal is null || !string.Equals(ComputeSeal(manifest), manifest.Seal, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{manifestPath}: its seal does not match its content; {ManifestFile} was modified or damaged — refusing to load the bundle.");
+        CheckFiles(directory, manifest);
 
         var definition = PipelineDefinition.Load(Path.Combine(directory, PipelineFile));
         CheckModel(directory, SegmentationDirectory, definition.Models.Segmentation, manifest);
@@ -125,7 +126,7 @@ public sealed class ModelBundle
             var features = Path.Combine(directory, FeaturesDirectory);
             DenseNetCropSpec.FromCard(ModelCard.Read(Path.Combine(features, ModelCard.FileName)), features);
         }
-        var profiles = SiteProfileSet.Load(profileDirectory);
+        var profiles = SiteProfileSet.Load(Path.Combine(directory, CalibrationDirectory));
         foreach (var profile in profiles.Profiles)
             if (!string.Equals(profile.GlobalModel.Sha256, manifest.Files[ModelFile], StringComparison.OrdinalIgnoreCase))
                 throw new InvalidDataException($"{directory}: the profile of site '{profile.SiteKey}' was fitted to model {profile.GlobalModel.Sha256[..12]}…, not this bundle's {manifest.Files[ModelFile][..12]}…; recalibrate.");
@@ -144,20 +145,88 @@ public sealed class ModelBundle
         if (!manifest.Files.ContainsKey($"{relative}/{card.File}")) throw new InvalidDataException($"{manifest.Name}: {relative}/{card.File} is not listed in {ManifestFile}.");
     }
 
-    /// <summary>Rewrites bundle.json with the current hashes of every file (after adding profiles).</summary>
+    /// <summary>Rewrites bundle.json with the current hashes of every file (after adding profiles) and its seal.</summary>
     public static BundleManifest Seal(string directory, BundleManifest manifest)
     {
-        var files = System.IO.Directory.GetFiles(directory, "*", SearchOption.AllDirectories)
+        var walk = DirectoryWalker.Walk(directory);
+        if (walk.Skipped.FirstOrDefault() is { } skipped)
+            throw new InvalidDataException($"{skipped.Path}: {skipped.Reason} inside the bundle; a bundle holds regular files only.");
+        var files = walk.Files
             .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
-            .Where(f => f != ManifestFile && !f.EndsWith(".tmp", StringComparison.Ordinal))
+            .Where(f => f != ManifestFile && !f.EndsWith(".tmp", StringComparison.Ordinal) && !IsOptional(f))
             .Order(StringComparer.Ordinal)
             .ToDictionary(f => f, f => Sha256(Path.Combine(directory, f)));
-        var sealedManifest = manifest with { Files = files };
+        var sealedManifest = manifest with { SchemaVersion = BundleManifest.CurrentSchemaVersion, Files = files, Seal = "" };
+        sealedManifest = sealedManifest with { Seal = ComputeSeal(sealedManifest) };
         var path = Path.Combine(directory, ManifestFile);
         File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(sealedManifest, PipelineDefinition.Json) + "\n");
         File.Move(path + ".tmp", path, overwrite: true);
         return sealedManifest;
     }
+
+    /// <summary>
+    /// Re-seals a bundle of an older schema in place, after checking every file against the hashes it lists — for a
+    /// copy the user trusts (its bundle.json was never sealed, so only the user can vouch for it).
+    /// </summary>
+    public static BundleManifest Migrate(string directory)
+    {
+        var manifestPath = Path.Combine(directory, ManifestFile);
+        if (!DirectoryWalker.IsRegularFile(manifestPath, followLinks: false))
+            throw new FileNotFoundException($"{directory}: not a model bundle (no {ManifestFile}).");
+        BundleManifest manifest;
+        try { manifest = JsonSerializer.Deserialize<BundleManifest>(File.ReadAllText(manifestPath), PipelineDefinition.Json) ?? throw new InvalidDataException($"{manifestPath}: empty."); }
+        catch (JsonException ex) { throw new InvalidDataException($"{manifestPath}: not a valid bundle manifest ({ex.Message})."); }
+        if (manifest.SchemaVersion >= BundleManifest.CurrentSchemaVersion)
+            throw new InvalidOperationException($"{manifestPath}: already schema version {manifest.SchemaVersion}; nothing to migrate.");
+        CheckFiles(directory, manifest);
+        return Seal(directory, manifest);
+    }
+
+    /// <summary>The sha256 over the manifest's canonical JSON (the seal itself left empty).</summary>
+    internal static string ComputeSeal(BundleManifest manifest) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(manifest with { Seal = "" }, PipelineDefinition.Json)));
+
+    /// <summary>
+    /// Every listed path confined to the bundle (relative, no "..", no empty or "." segments, no backslashes) and a
+    /// regular file — not a link, FIFO or device — whose hash matches; every file present listed, except the
+    /// documented optional folder <c>evaluation/</c>; the pipeline and model always listed.
+    /// </summary>
+    private static void CheckFiles(string directory, BundleManifest manifest)
+    {
+        var manifestPath = Path.Combine(directory, ManifestFile);
+        foreach (var required in new[] { PipelineFile, ModelFile })
+            if (!manifest.Files.ContainsKey(required)) throw new InvalidDataException($"{manifestPath}: does not list {required}.");
+        foreach (var (relative, expected) in manifest.Files)
+        {
+            if (!IsConfined(relative))
+                throw new InvalidDataException($"{manifestPath}: lists '{relative}', which is not a plain relative path inside the bundle (absolute, '..', '.', empty segments or backslashes); refusing the bundle.");
+            var path = Path.Combine(directory, relative);
+            if (!File.Exists(path) && !Path.Exists(path)) throw new InvalidDataException($"{path}: listed in {ManifestFile} but missing; the bundle is incomplete.");
+            if (!DirectoryWalker.IsRegularFile(path, followLinks: false))
+                throw new InvalidDataException($"{path}: not a regular file (a link, FIFO, device or folder); a bundle holds regular files only.");
+            var actual = Sha256(path);
+            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidDataException($"{path}: sha256 {actual} does not match {ManifestFile} ({expected}); the bundle was modified or damaged — refusing to load it.");
+        }
+        var walk = DirectoryWalker.Walk(directory);
+        if (walk.Skipped.FirstOrDefault() is { } skipped)
+            throw new InvalidDataException($"{skipped.Path}: {skipped.Reason} inside the bundle; a bundle holds regular files only.");
+        foreach (var file in walk.Files)
+        {
+            var relative = Path.GetRelativePath(directory, file).Replace('\\', '/');
+            if (relative == ManifestFile || IsOptional(relative) || manifest.Files.ContainsKey(relative)) continue;
+            throw new InvalidDataException(relative.StartsWith(CalibrationDirectory + "/", StringComparison.Ordinal)
+                ? $"{file}: a site profile not listed in {ManifestFile}; add profiles with 'osteoml calibrate', not by copying files."
+                : $"{file}: not listed in {ManifestFile}; a bundle holds only the files it lists (and {EvaluationDirectory}/) — remove it or rebuild the bundle.");
+        }
+    }
+
+    /// <summary>Folders a bundle may hold without listing them: train's test predictions (read by people, never by loading).</summary>
+    private static bool IsOptional(string relative) => relative.StartsWith(EvaluationDirectory + "/", StringComparison.Ordinal);
+
+    private static bool IsConfined(string relative) =>
+        relative.Length > 0 && !Path.IsPathRooted(relative) && !relative.Contains('\\') && !relative.Contains(':')
+        && relative.Split('/').All(segment => segment.Length > 0 && segment != "." && segment != "..");
 
     /// <summary>Copies a shipped model folder (card.json + its ONNX file) into the bundle.</summary>
     public static void CopyModel(string source, string bundle, string relative)
@@ -172,7 +241,7 @@ public sealed class ModelBundle
     /// <summary>Copies a whole bundle (calibrate --out MODEL2 writes a new bundle, leaving the original intact).</summary>
     public static void CopyTo(string source, string target)
     {
-        foreach (var file in System.IO.Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        foreach (var file in DirectoryWalker.Walk(source).Files)
         {
             var destination = Path.Combine(target, Path.GetRelativePath(source, file));
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);

@@ -39,14 +39,13 @@ public sealed class DicomResultWriter(string directory, ResultProvenance provena
             : NiftiCtVolume.IsNifti(study.SeriesPath) ? "a NIfTI input has no DICOM study to file the objects into"
             : null;
         if (skipped is not null) return [];
-        var key = screener.Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath);
-        if (!screener.Runtime.Store.Contains(key))
+        var volume = screener.Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
+        var key = screener.Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath, volume.ContentFingerprint);
+        if (!screener.Runtime.Store.TryGet(key, out var segmentation))
         {
             skipped = "no segmentation at hand (features came from the cache): rerun with the segmentation cache";
             return [];
         }
-        var segmentation = screener.Runtime.Store.Get(key);
-        var volume = screener.Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
         var stack = StudyVolumes.Stack(study.SeriesPath, study.SeriesInstanceUid);
         return Write(stack, segmentation, result, QaImage.Render(volume, segmentation, result));
     }

@@ -58,13 +58,15 @@ public sealed class FeatureExtractor(MLContext ml, ITransformer featurizer, stri
         var results = new StudyFeatures[studies.Count];
         Parallel.For(0, studies.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs), CancellationToken = cancellation }, i =>
         {
-            results[i] = FromCache(studies[i]) ?? Compute(studies[i]);
+            results[i] = FromCache(studies[i], out var path) ?? Compute(studies[i], path);
             progress?.Invoke(results[i]);
         });
         return results;
     }
 
-    public StudyFeatures Compute(StudyRow study)
+    public StudyFeatures Compute(StudyRow study) => Compute(study, TryCachePath(study));
+
+    private StudyFeatures Compute(StudyRow study, string? cachePath)
     {
         StudyFeatures features;
         try
@@ -76,9 +78,8 @@ public sealed class FeatureExtractor(MLContext ml, ITransformer featurizer, stri
         {
             return new StudyFeatures { Study = study, Error = OneLine(Innermost(ex).Message) };
         }
-        if (cacheDirectory is not null)
+        if (cachePath is { } path)
         {
-            var path = CachePath(study);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var temporary = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
             File.WriteAllText(temporary, JsonSerializer.Serialize(features with { Study = new StudyRow { SeriesInstanceUid = study.SeriesInstanceUid } }, Json));
@@ -138,19 +139,32 @@ public sealed class FeatureExtractor(MLContext ml, ITransformer featurizer, stri
         return null;
     }
 
-    private StudyFeatures? FromCache(StudyRow study)
+    /// <summary>The cached features, verified (they parse whole and have the layout computed features have), or null.</summary>
+    private StudyFeatures? FromCache(StudyRow study, out string? path)
     {
-        if (cacheDirectory is null || !File.Exists(CachePath(study))) return null;
+        path = TryCachePath(study);
+        if (path is null || !File.Exists(path)) return null;
         try
         {
-            var cached = JsonSerializer.Deserialize<StudyFeatures>(File.ReadAllText(CachePath(study)), Json);
-            return cached is null ? null : cached with { Study = study };
+            var cached = JsonSerializer.Deserialize<StudyFeatures>(File.ReadAllText(path), Json);
+            if (cached is null || cached.Error is not null || cached.Features is null || cached.SegmentationKey.Length == 0) return null;
+            return cached with { Study = study };
         }
-        catch (JsonException) { return null; }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or IOException) { return null; }
     }
 
+    /// <summary>The cache file of a study, or null without a cache folder or when its headers cannot be read (Compute then records why).</summary>
+    private string? TryCachePath(StudyRow study)
+    {
+        if (cacheDirectory is null) return null;
+        try { return CachePath(study); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or FormatException) { return null; }
+    }
+
+    /// <summary>Keyed by series UID, the model identity and the series' content (slice count and SOP UIDs with file sizes), from the headers.</summary>
     private string CachePath(StudyRow study) => Path.Combine(cacheDirectory!, "features", Identity,
-        Segmentation.SegmentationStore.Key(study.SeriesInstanceUid.Length > 0 ? study.SeriesInstanceUid : study.SeriesPath, Identity) + ".json");
+        Segmentation.SegmentationStore.Key(study.SeriesInstanceUid.Length > 0 ? study.SeriesInstanceUid : study.SeriesPath, Identity,
+            Volumes.StudyVolumes.ContentFingerprint(study.SeriesPath, study.SeriesInstanceUid)) + ".json");
 
     private static Exception Innermost(Exception ex)
     {

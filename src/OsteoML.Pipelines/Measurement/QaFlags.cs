@@ -25,8 +25,11 @@ public static class QaFlags
 
     public const string GantryTilt = "gantry_tilt";
 
+    /// <summary>Files in the series' folder could not be read (empty, truncated, not regular files): the series may be incomplete.</summary>
+    public const string UnreadableFiles = "unreadable_files";
+
     public static IReadOnlyList<string> All { get; } =
-        [L1L2NotCovered, UncertainLevelIdentification, LowSegmentationConfidence, SliceThicknessOver3Mm, ContrastSuspected, MetalOrImplant, GantryTilt];
+        [L1L2NotCovered, UncertainLevelIdentification, LowSegmentationConfidence, SliceThicknessOver3Mm, ContrastSuspected, MetalOrImplant, GantryTilt, UnreadableFiles];
 
     /// <summary>Flags that leave no measurement: the levels themselves are not known.</summary>
     public static bool Blocks(string flag) => flag is L1L2NotCovered or UncertainLevelIdentification;

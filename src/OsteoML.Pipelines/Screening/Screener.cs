@@ -4,6 +4,7 @@ using OsteoML.AutoTune.Calibration;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;
 using OsteoML.Pipelines.Fractures;
+using OsteoML.Pipelines.Measurement;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Studies;
 
@@ -19,8 +20,17 @@ public sealed class Screener : IDisposable
     private readonly ITransformer _model;
     private readonly FeatureExtractor _extractor;
 
+    /// <summary>
+    /// ML.NET writes the DenseNet's ONNX bytes from model.zip to a temporary file when the chain is loaded
+    /// (OnnxTransformer: TempFilePath + a random name) and deletes it only when the transformer is disposed — .NET runs
+    /// no finalizers at exit, so an undisposed chain left a 1.3 MB copy in the system temp folder per run. The chain
+    /// is disposed with the screener, and its temporary folder is private to this screener and removed with it.
+    /// </summary>
+    private readonly string _temporary = Directory.CreateTempSubdirectory("osteoml-screener-").FullName;
+
     public Screener(ModelBundle bundle, string? cacheDirectory = null, DeviceSelection? device = null, int threads = 0)
     {
+        _ml.TempFilePath = _temporary;
         Bundle = bundle;
         Runtime = bundle.CreateRuntime(cacheDirectory, device, threads);
         _model = bundle.LoadModel(_ml, Runtime);
@@ -41,6 +51,9 @@ public sealed class Screener : IDisposable
         ? ScanCalibrations.Create(CalibrationSource.Phantom, Bundle.PhantomProfiles)
         : ScanCalibrations.Create(CalibrationSource.Global);
     private IScanCalibration? _scanCalibration;
+
+    /// <summary>Where ML.NET writes its temporary copies for this screener (removed by <see cref="Dispose"/>).</summary>
+    internal string TemporaryDirectory => _temporary;
     public PipelineRuntime Runtime { get; }
 
     /// <summary>Why the CUDA device asked for is not used (read after the first study), or null.</summary>
@@ -55,9 +68,12 @@ public sealed class Screener : IDisposable
             ? new StudyFeatures { Study = study, Error = error }
             : _extractor.Compute(study);
         var result = StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds, ScanCalibration);
+        // Bad files beside the series are not silently "not an image": the study says its series may be incomplete.
+        if (study.UnreadableFiles.Count > 0 && !result.QaFlags.Contains(QaFlags.UnreadableFiles))
+            result = result with { QaFlags = [.. result.QaFlags, QaFlags.UnreadableFiles] };
         // Features may come from the feature cache without the segmentation stage running: vertebrae only when it is at hand.
-        var key = Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath);
-        if (result.Status == StudyResult.Failed || !Runtime.Store.Contains(key)) return Provenance.Stamp(result);
+        var key = features.SegmentationKey;
+        if (result.Status == StudyResult.Failed || key.Length == 0 || !Runtime.Store.Contains(key)) return Provenance.Stamp(result);
         // Fractures are graded on every named vertebra, whether or not L1/L2 gave a BMD (the chain just read the volume).
         var segmentation = Runtime.Store.Get(key);
         var volume = Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
@@ -84,7 +100,7 @@ public sealed class Screener : IDisposable
             var volume = Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
             var masks = ReferenceVertebrae.Load(study.MasksPath, study.MasksScheme, volume.Hu.Geometry);
             var segmentation = MaskSegmentation.Build(volume, masks, Runtime.SegmentationSpacingMm, Runtime.SegmentationModelSha256);
-            Runtime.Store.Put(Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath), segmentation);
+            Runtime.Store.Put(Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath, volume.ContentFingerprint), segmentation);
             return null;
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or UnauthorizedAccessException)
@@ -97,5 +113,11 @@ public sealed class Screener : IDisposable
     public IReadOnlyList<StudyFeatures> Featurize(IReadOnlyList<StudyRow> studies, int jobs = 1, Action<StudyFeatures>? progress = null) =>
         _extractor.Extract(studies, jobs, progress);
 
-    public void Dispose() => Runtime.Dispose();
+    public void Dispose()
+    {
+        (_model as IDisposable)?.Dispose();
+        Runtime.Dispose();
+        try { Directory.Delete(_temporary, recursive: true); }
+        catch (IOException) { /* a file still open elsewhere: the folder is empty or nearly so */ }
+    }
 }

@@ -21,6 +21,9 @@ public sealed record StudyResult
 {
     public const string Ok = "ok", Refused = "refused", Failed = "failed";
 
+    /// <summary>Probabilities are reported to this many decimals, rounded so that they still sum to exactly 1 (<see cref="ProbabilityRounding"/>).</summary>
+    public const int ProbabilityDecimals = 5;
+
     public required string StudyInstanceUid { get; init; }
     public required string SeriesInstanceUid { get; init; }
     public required string SiteKey { get; init; }
@@ -130,7 +133,7 @@ public sealed record StudyResult
             Bmd = Math.Round(calibrated.Bmd, 2),
             GlobalBmd = Math.Round(globalBmd, 2),
             Class = AcrClasses.Names[classIndex],
-            Probabilities = probabilities.Select(p => Math.Round(p, 5)).ToArray(),
+            Probabilities = ProbabilityRounding.Round(probabilities, ProbabilityDecimals),
             CalibrationProfile = calibrated.Profile,
             CalibrationNote = scanNote is null ? calibrated.Note : calibrated.Note is null ? scanNote : $"{scanNote}; {calibrated.Note}",
         };

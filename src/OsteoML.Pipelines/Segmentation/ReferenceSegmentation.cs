@@ -32,7 +32,8 @@ public static class ReferenceSegmentation
         var added = 0;
         Parallel.ForEach(rows, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, row =>
         {
-            var key = SegmentationStore.Key(row.SeriesUid, card.Sha256);
+            var key = SegmentationStore.Key(row.SeriesUid, card.Sha256,
+                Volumes.StudyVolumes.ContentFingerprint(Path.GetFullPath(Path.Combine(cohortDirectory, row.SeriesDir)), row.SeriesUid));
             if (store.Contains(key)) return;
             var labels = NiftiFile.Read(Path.Combine(cohortDirectory, row.LabelPath)).Stored<byte>();
             store.Put(key, FromLabels(labels, SyntheticLevel, row.SeriesUid, card.Sha256, card.Preprocessing.SpacingMm[0]));

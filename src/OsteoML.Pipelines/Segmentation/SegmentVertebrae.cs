@@ -43,13 +43,12 @@ public sealed class SegmentVertebraeFactory : CustomMappingFactory<SegmentVerteb
         var runtime = _runtime;
         return (input, output) =>
         {
-            var key = runtime.SegmentationKey(input.SeriesInstanceUid, input.SeriesPath);
-            VertebraSegmentation segmentation;
-            if (runtime.Store.Contains(key))
-                segmentation = runtime.Store.Get(key);
-            else
+            // The volume is read first (the measuring stage reads it next, from the same small cache): its slice list is
+            // part of the key, so a series that grew since it was cached is segmented again.
+            var volume = runtime.Volumes.Load(input.SeriesPath, input.SeriesInstanceUid);
+            var key = runtime.SegmentationKey(input.SeriesInstanceUid, input.SeriesPath, volume.ContentFingerprint);
+            if (!runtime.Store.TryGet(key, out var segmentation))
             {
-                var volume = runtime.Volumes.Load(input.SeriesPath, input.SeriesInstanceUid);
                 segmentation = runtime.Segmenter.Segment(volume.Hu, volume.SeriesInstanceUid);
                 runtime.Store.Put(key, segmentation);
             }

@@ -24,13 +24,16 @@ public sealed class SegmentationStore
     /// <summary>The cache folder; null for memory only.</summary>
     public string? Directory { get; }
 
-    public static string Key(string seriesInstanceUid, string modelSha256)
+    /// <param name="contentFingerprint">The series' content (<see cref="OsteoML.Dicom.Series.DicomStack.ContentFingerprint"/>): a partial
+    /// and a complete transfer of one series UID are different entries.</param>
+    public static string Key(string seriesInstanceUid, string modelSha256, string contentFingerprint)
     {
         // UIDs are short and file-name safe; hash anything else so a key is always a valid file name.
         var safe = seriesInstanceUid.Length is > 0 and <= 64 && seriesInstanceUid.All(c => char.IsAsciiDigit(c) || c == '.')
             ? seriesInstanceUid
             : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seriesInstanceUid)))[..32];
-        return $"{safe}-{modelSha256[..12]}";
+        var content = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(contentFingerprint)))[..12];
+        return $"{safe}-{modelSha256[..12]}-{content}";
     }
 
     public bool Contains(string key)
@@ -54,6 +57,28 @@ public sealed class SegmentationStore
         {
             if (_memory.TryAdd(key, segmentation)) _order.Enqueue(key);
             while (_order.Count > MemoryCapacity) _memory.Remove(_order.Dequeue());
+        }
+    }
+
+    /// <summary>
+    /// The entry when present and readable. A cache entry is verified before use: one that does not read back whole
+    /// (a truncated write, a full disk, an older format) is deleted and reported absent, so the caller recomputes it
+    /// instead of failing that series forever.
+    /// </summary>
+    public bool TryGet(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out VertebraSegmentation? segmentation)
+    {
+        segmentation = null;
+        if (!Contains(key)) return false;
+        try
+        {
+            segmentation = Get(key);
+            return true;
+        }
+        catch (InvalidDataException)
+        {
+            try { File.Delete(PathOf(key)); }
+            catch (IOException) { /* another process may be replacing it; it is recomputed either way */ }
+            return false;
         }
     }
 

@@ -45,4 +45,10 @@ public sealed class StudyRow
     [NoColumn] public Segmentation.VertebraLabelScheme MasksScheme { get; set; } = Segmentation.VertebraLabelScheme.TotalSegmentator;
 
     [NoColumn] public bool HasLabels => float.IsFinite(Bmd);
+
+    /// <summary>
+    /// Files in the series' folder that could not be read (empty, truncated, not a regular file), each "file: reason":
+    /// the series may be incomplete, so the result carries <see cref="Measurement.QaFlags.UnreadableFiles"/>. Not a column.
+    /// </summary>
+    [NoColumn] public IReadOnlyList<string> UnreadableFiles { get; set; } = [];
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Microsoft.Data.Analysis;
 using OsteoML.Dicom;
 using OsteoML.Dicom.IO;
 using OsteoML.Dicom.Series;
@@ -9,8 +8,8 @@ using OsteoML.Pipelines.Volumes;
 
 namespace OsteoML.Pipelines.Studies;
 
-/// <summary>A folder or manifest row that gave no usable series, and why (batch reports it as a failed study).</summary>
-public sealed record StudySourceFailure(string Location, string Reason);
+/// <summary>A folder or manifest row that gave no usable series, and why (batch reports it as a failed study, under its UIDs when known).</summary>
+public sealed record StudySourceFailure(string Location, string Reason, string StudyInstanceUid = "", string SeriesInstanceUid = "");
 
 /// <summary>The studies a source found, and what it could not use.</summary>
 public sealed record StudyList(IReadOnlyList<StudyRow> Studies, IReadOnlyList<StudySourceFailure> Failures);
@@ -68,11 +67,17 @@ public static class StudySource
         {
             var where = CommonFolder(stack.Slices.Select(s => s.File));
             if (stack.RejectionReason is { } reason)
-                failures.Add(new(Relative(root, where), $"series {stack.SeriesInstanceUid}: {reason}"));
+            {
+                // A stack rejected beside files that failed (truncated slices leave gaps): the failed files are the cause.
+                var beside = scan.FailedFiles.Where(f => string.Equals(Path.GetDirectoryName(Path.GetFullPath(f.File)), where, StringComparison.Ordinal)).ToList();
+                var cause = beside.Count > 0 ? $"; {beside.Count} file(s) beside it could not be read, first {Path.GetFileName(beside[0].File)}: {beside[0].Reason}" : "";
+                failures.Add(new(Relative(root, where), $"series {stack.SeriesInstanceUid}: {reason}{cause}", stack.StudyInstanceUid, stack.SeriesInstanceUid));
+            }
             else if (stack.Acquisition.ImageType.Any(t => t.Equals("LOCALIZER", StringComparison.OrdinalIgnoreCase)))
                 continue;
             else if (stack.Slices.Count < MinimumSlices)
-                failures.Add(new(Relative(root, where), $"series {stack.SeriesInstanceUid}: {stack.Slices.Count} slice(s), too few for a spine CT (at least {MinimumSlices})"));
+                failures.Add(new(Relative(root, where), $"series {stack.SeriesInstanceUid}: {stack.Slices.Count} slice(s), too few for a spine CT (at least {MinimumSlices})",
+                    stack.StudyInstanceUid, stack.SeriesInstanceUid));
             else
                 studies.Add(new StudyRow
                 {
@@ -84,6 +89,11 @@ public static class StudySource
                     SiteKey = SiteKey.From(stack.Acquisition),
                 });
         }
+        // Failed files beside a study's series mark that study (its series may be incomplete).
+        foreach (var study in studies)
+            study.UnreadableFiles = scan.FailedFiles
+                .Where(f => string.Equals(Path.GetDirectoryName(Path.GetFullPath(f.File)), study.SeriesPath, StringComparison.Ordinal))
+                .Select(f => $"{Path.GetFileName(f.File)}: {f.Reason}").ToList();
         // A folder whose DICOM files all failed gives no stack at all: report the folder, once.
         var used = studies.Select(s => s.SeriesPath).Concat(failures.Select(f => Path.Combine(root, f.Location))).ToHashSet(StringComparer.Ordinal);
         foreach (var group in scan.FailedFiles.GroupBy(f => Path.GetDirectoryName(f.File)!, StringComparer.Ordinal))
@@ -99,6 +109,7 @@ public static class StudySource
     {
         cohortDirectory ??= Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
         var rows = CohortManifest.Read(manifestPath);
+        var cohortReal = RealPath(cohortDirectory);
         var studies = new StudyRow[rows.Count];
         var failures = new ConcurrentBag<StudySourceFailure>();
         Parallel.For(0, rows.Count, i =>
@@ -108,6 +119,9 @@ public static class StudySource
             if (where is not null && !where(study)) return;
             try
             {
+                // The row's path is relative and has no "..", but a link inside the cohort could still lead out of it.
+                if (Directory.Exists(study.SeriesPath) && !IsInside(RealPath(study.SeriesPath), cohortReal))
+                    throw new InvalidDataException($"{manifestPath}: row {row.Line}, column series_dir: '{row.SeriesDir}' leads outside the cohort folder {cohortDirectory}.");
                 study.SiteKey = ReadSiteKey(study.SeriesPath);
                 studies[i] = study;
             }
@@ -128,7 +142,7 @@ public static class StudySource
             return SiteKey.From(NiftiCtVolume.Acquisition(seriesPath));
         }
         if (!Directory.Exists(seriesPath)) throw new DirectoryNotFoundException($"{seriesPath}: no such series folder.");
-        foreach (var file in Directory.EnumerateFiles(seriesPath).Order(StringComparer.Ordinal))
+        foreach (var file in DirectoryWalker.Walk(seriesPath, recursive: false).Files)
         {
             DicomFile dicom;
             try { dicom = DicomFile.Open(file, new DicomReadOptions { StopAtPixelData = true }); }
@@ -138,6 +152,11 @@ public static class StudySource
         }
         throw new InvalidDataException($"{seriesPath}: no readable DICOM image.");
     }
+
+    private static string RealPath(string path) => DirectoryWalker.RealPath(path) ?? Path.GetFullPath(path);
+
+    private static bool IsInside(string path, string root) =>
+        path == root || path.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private static string CommonFolder(IEnumerable<string> files)
     {
@@ -176,46 +195,4 @@ public sealed record ManifestRow(int Line, string CaseId, string PatientId, stri
         MasksPath = Masks.Length == 0 ? "" : Path.GetFullPath(Path.Combine(cohortDirectory, Masks)),
         MasksScheme = Masks.Length > 0 && Directory.Exists(Path.Combine(cohortDirectory, Masks)) ? VertebraLabelScheme.Files : MasksScheme,
     };
-}
-
-/// <summary>Reads <c>manifest.csv</c> (RFC 4180). Required: case_id, series_dir; the rest optional. Errors name row and column.</summary>
-public static class CohortManifest
-{
-    public static IReadOnlyList<ManifestRow> Read(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such manifest.");
-        string[] header;
-        using (var reader = new StreamReader(path))
-            header = (reader.ReadLine() ?? throw new InvalidDataException($"{path}: empty manifest.")).TrimStart('\uFEFF').Split(',');
-        var frame = DataFrame.LoadCsv(path, dataTypes: header.Select(_ => typeof(string)).ToArray(), encoding: System.Text.Encoding.UTF8);
-        int? Column(string name) => frame.Columns.IndexOf(name) is var i and >= 0 ? i : null;
-        int Require(string name) => Column(name) ?? throw new InvalidDataException($"{path}: no column {name} (columns: {string.Join(", ", header)}).");
-        var caseId = Require("case_id");
-        var seriesDir = Require("series_dir");
-        var rows = new List<ManifestRow>((int)frame.Rows.Count);
-        for (long r = 0; r < frame.Rows.Count; r++)
-        {
-            var line = (int)r + 2;
-            string Text(int? column) => column is { } c ? frame.Columns[c][r] as string ?? "" : "";
-            var bmdText = Text(Column("bmd_qct"));
-            var bmd = float.NaN;
-            if (bmdText.Length > 0 && !float.TryParse(bmdText, NumberStyles.Float, CultureInfo.InvariantCulture, out bmd))
-                throw new InvalidDataException($"{path}: row {line}, column bmd_qct: '{bmdText}' is not a number.");
-            var id = Text(caseId);
-            if (id.Length == 0) throw new InvalidDataException($"{path}: row {line}, column case_id: empty.");
-            if (Text(seriesDir).Length == 0) throw new InvalidDataException($"{path}: row {line}, column series_dir: empty.");
-            var className = Text(Column("class")).ToLowerInvariant();
-            if (className.Length > 0 && !Evaluation.AcrClasses.Names.Contains(className))
-                throw new InvalidDataException($"{path}: row {line}, column class: unknown class '{className}' (expected normal, osteopenia or osteoporosis).");
-            var scheme = VertebraLabelScheme.TotalSegmentator;
-            if (Text(Column("masks_scheme")) is { Length: > 0 } schemeText)
-            {
-                try { scheme = VertebraLabelSchemes.Parse(schemeText); }
-                catch (ArgumentException ex) { throw new InvalidDataException($"{path}: row {line}, column masks_scheme: {ex.Message}"); }
-            }
-            rows.Add(new ManifestRow(line, id, Text(Column("patient_id")), Text(Column("study_uid")), Text(Column("series_uid")), Text(seriesDir),
-                Text(Column("split")), Text(Column("site")), Text(Column("scanner")), bmd, className, Text(Column("label_path")), Text(Column("masks")), scheme));
-        }
-        return rows;
-    }
 }

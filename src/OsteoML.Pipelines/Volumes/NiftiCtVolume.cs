@@ -35,7 +35,22 @@ public static class NiftiCtVolume
         if (sidecar.Acquisition.SliceThickness is null)
             warnings.Add("no slice thickness in a sidecar: the voxel spacing along the slices stands for it");
         var series = sidecar.SeriesInstanceUid ?? ContentUid(path);
-        return new CtVolume(image.ToFloat(), sidecar.StudyInstanceUid ?? series, series, sidecar.Modality ?? "CT", sidecar.Acquisition, warnings);
+        return new CtVolume(image.ToFloat(), sidecar.StudyInstanceUid ?? series, series, sidecar.Modality ?? "CT", sidecar.Acquisition, warnings,
+            ContentFingerprint(path));
+    }
+
+    /// <summary>The file's size and SHA-256 (with its sidecar's, which can change the UIDs): what cache entries are keyed by.</summary>
+    public static string ContentFingerprint(string path)
+    {
+        var sidecar = SidecarPath(path);
+        var text = $"nifti|{new FileInfo(path).Length}|{Hash(path)}";
+        return File.Exists(sidecar) ? $"{text}|{Hash(sidecar)}" : text;
+
+        static string Hash(string file)
+        {
+            using var stream = File.OpenRead(file);
+            return Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
     }
 
     /// <summary>The series UID <see cref="Load"/> gives the file, without reading its voxels when the sidecar names one.</summary>

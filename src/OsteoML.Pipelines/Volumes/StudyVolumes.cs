@@ -41,6 +41,13 @@ public sealed class StudyVolumes(int capacity = 2)
     public static CtVolume Read(string seriesPath, string seriesInstanceUid) =>
         NiftiCtVolume.IsNifti(seriesPath) ? NiftiCtVolume.Load(seriesPath) : Stack(seriesPath, seriesInstanceUid).LoadVolume();
 
+    /// <summary>
+    /// The content fingerprint of what <see cref="Read"/> would load, from the headers only (<see cref="DicomStack.ContentFingerprint"/>;
+    /// a NIfTI file's own): what cache entries are keyed by besides the series UID.
+    /// </summary>
+    public static string ContentFingerprint(string seriesPath, string seriesInstanceUid) =>
+        NiftiCtVolume.IsNifti(seriesPath) ? NiftiCtVolume.ContentFingerprint(seriesPath) : Stack(seriesPath, seriesInstanceUid).ContentFingerprint();
+
     /// <summary>The DICOM stack <see cref="Read"/> loads: the largest accepted stack of the series in the folder.</summary>
     public static DicomStack Stack(string seriesPath, string seriesInstanceUid)
     {

@@ -6,7 +6,7 @@ namespace OsteoML.Tests.Cli;
 public sealed class CommandLineTests
 {
     private static readonly string[] Groups =
-        ["dicom", "synth", "models", "train", "screen", "batch", "pull", "calibrate", "evaluate", "export", "demo", "bench"];
+        ["dicom", "synth", "models", "train", "screen", "batch", "pull", "calibrate", "bundle", "evaluate", "export", "demo", "bench"];
 
     [TestMethod]
     public void Help_lists_every_command_group()

@@ -9,25 +9,31 @@ namespace OsteoML.Dicom.Fuzz;
 /// One fuzz input = one file's bytes: parse it, walk every element's value, decode every frame. The clear errors
 /// of the library (<see cref="DicomDataException"/>, <see cref="NotSupportedException"/>, <see cref="FormatException"/>)
 /// are fine; any other exception, a hang or a crash is a finding.
-/// With a file argument it runs that one input outside AFL (how crashers are replayed).
-/// <c>--codecs</c> fuzzes the compressed-frame decoders directly (<see cref="CodecTarget"/>): a mutated DICOM file
-/// rarely keeps a valid codestream, so the C libraries' parsers see far more of their input space this way.
+/// With a file argument it runs that one input outside AFL (how crashers are replayed). The environment variable
+/// <c>OSTEOML_FUZZ_TARGET</c> picks the target: <c>dicom</c> (default), <c>codecs</c> (<see cref="CodecTarget"/>: the
+/// compressed-frame decoders directly — a mutated DICOM file rarely keeps a valid codestream, so the C libraries' parsers
+/// see far more of their input space this way), <c>walker</c> (<see cref="WalkerTarget"/>) or <c>manifest</c>
+/// (<see cref="ManifestTarget"/>). <c>--make-codec-seeds DIR FILES…</c> writes the codecs target's seeds.
 /// </summary>
 public static class Program
 {
     public static void Main(string[] args)
     {
-        var codecs = args.Length > 0 && args[0] == "--codecs";
         if (args.Length > 1 && args[0] == "--make-codec-seeds")
         {
             CodecTarget.MakeSeeds(args[1], args[2..]);
             return;
         }
-        Action<Stream> target = codecs ? CodecTarget.Run : Run;
-        var files = codecs ? args[1..] : args;
-        if (files.Length > 0)
+        Action<Stream> target = Environment.GetEnvironmentVariable("OSTEOML_FUZZ_TARGET") switch
         {
-            foreach (var path in files)
+            "walker" => WalkerTarget.Run,
+            "manifest" => ManifestTarget.Run,
+            "codecs" => CodecTarget.Run,
+            _ => Run,
+        };
+        if (args.Length > 0)
+        {
+            foreach (var path in args)
             {
                 using var stream = File.OpenRead(path);
                 target(stream);
