@@ -34,27 +34,18 @@ public static class NiftiCtVolume
         var warnings = new List<string>();
         if (sidecar.Acquisition.SliceThickness is null)
             warnings.Add("no slice thickness in a sidecar: the voxel spacing along the slices stands for it");
-        var series = sidecar.SeriesInstanceUid ?? ContentUid(path);
+        // One pass over the file's bytes serves both the content-derived UID and the cache fingerprint.
+        var hash = FileHash(path);
+        var series = sidecar.SeriesInstanceUid ?? UidOf(hash);
         return new CtVolume(image.ToFloat(), sidecar.StudyInstanceUid ?? series, series, sidecar.Modality ?? "CT", sidecar.Acquisition, warnings,
-            ContentFingerprint(path));
+            Fingerprint(path, hash));
     }
 
     /// <summary>The file's size and SHA-256 (with its sidecar's, which can change the UIDs): what cache entries are keyed by.</summary>
-    public static string ContentFingerprint(string path)
-    {
-        var sidecar = SidecarPath(path);
-        var text = $"nifti|{new FileInfo(path).Length}|{Hash(path)}";
-        return File.Exists(sidecar) ? $"{text}|{Hash(sidecar)}" : text;
-
-        static string Hash(string file)
-        {
-            using var stream = File.OpenRead(file);
-            return Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
-    }
+    public static string ContentFingerprint(string path) => Fingerprint(path, FileHash(path));
 
     /// <summary>The series UID <see cref="Load"/> gives the file, without reading its voxels when the sidecar names one.</summary>
-    public static string SeriesUid(string path) => ReadSidecar(path).SeriesInstanceUid ?? ContentUid(path);
+    public static string SeriesUid(string path) => ReadSidecar(path).SeriesInstanceUid ?? UidOf(FileHash(path));
 
     /// <summary>The scanner fields of the sidecar (empty when there is none): what the site key is made of.</summary>
     public static CtAcquisition Acquisition(string path) => ReadSidecar(path).Acquisition;
@@ -113,10 +104,18 @@ public static class NiftiCtVolume
         return new Sidecar(acquisition, Text("StudyInstanceUID"), Text("SeriesInstanceUID"), Text("Modality"));
     }
 
-    private static string ContentUid(string path)
+    private static byte[] FileHash(string path)
     {
         using var stream = File.OpenRead(path);
-        var hash = SHA256.HashData(stream);
-        return DicomUID.FromUuid(new Guid(hash.AsSpan(0, 16), bigEndian: true));
+        return SHA256.HashData(stream);
+    }
+
+    private static string UidOf(byte[] hash) => DicomUID.FromUuid(new Guid(hash.AsSpan(0, 16), bigEndian: true));
+
+    private static string Fingerprint(string path, byte[] hash)
+    {
+        var sidecar = SidecarPath(path);
+        var text = $"nifti|{new FileInfo(path).Length}|{Convert.ToHexStringLower(hash)}";
+        return File.Exists(sidecar) ? $"{text}|{Convert.ToHexStringLower(FileHash(sidecar))}" : text;
     }
 }
