@@ -31,7 +31,7 @@ public sealed class PipelineRuntime : IDisposable
         Crop = crop;
         Device = device ?? DeviceSelection.Cpu;
         Store = new SegmentationStore(cacheDirectory is null ? null : Path.Combine(cacheDirectory, SegmentationFolder));
-        var card = ModelCard.Read(Path.Combine(segmentationModelDirectory, ModelCard.FileName));
+        var card = ModelCard.ReadFolder(segmentationModelDirectory);
         SegmentationModelSha256 = card.Sha256;
         SegmentationSpacingMm = card.Preprocessing.SpacingMm[0];
         _segmenter = new Lazy<VertebraSegmenter>(() => new VertebraSegmenter(segmentationModelDirectory, SegmentationOptions, Device));

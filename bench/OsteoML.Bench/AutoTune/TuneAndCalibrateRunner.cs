@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using OsteoML.AutoTune.Calibration;
+using OsteoML.Calibration;
 using OsteoML.AutoTune.Experiments;
 using OsteoML.AutoTune.Tuners;
 using OsteoML.Evaluation;

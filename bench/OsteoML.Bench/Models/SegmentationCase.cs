@@ -28,7 +28,7 @@ internal sealed class SegmentationCase : IDisposable
     {
         torch.set_num_threads(threads);
         var directory = Path.Combine(BenchRun.RepositoryRoot(), "models", ModelPackage.VBNetName);
-        var card = ModelCard.Read(Path.Combine(directory, ModelCard.FileName));
+        var card = ModelCard.ReadFolder(directory);
         recipe = SegmentationRecipe.Paper with { SpacingMm = card.Preprocessing.SpacingMm[0], InferencePatchSize = card.Preprocessing.PatchSize };
         session = OnnxRuntimeSessions.Open(Path.Combine(directory, card.File), threads);
         var body = recipe.Normalization.Apply(SlidingWindowSegmenter.BodyThresholdHu);

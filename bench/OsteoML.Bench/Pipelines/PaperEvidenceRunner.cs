@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
-using OsteoML.AutoTune.Calibration;
+using OsteoML.Calibration;
 using OsteoML.AutoTune.Experiments;
 using OsteoML.AutoTune.Tuners;
 using OsteoML.Evaluation;
@@ -91,7 +91,7 @@ public static class PaperEvidenceRunner
         rows.Insert(2, PaperRow.Of("independent, site-calibrated (leave-one-out)", PredictionRows.Table(independent.Zip(loo, (p, r) => (p.Study, r)), "independent")));
         Say("\n## Test vs independent, with the HU baseline\n");
         Say(PaperTable.Markdown(rows));
-        Say($"refused (no L1/L2): {qctResults.Count(p => p.r.Status == StudyResult.Refused)}, failed: {qctResults.Count(p => p.r.Status == StudyResult.Failed)}");
+        Say($"refused (no L1/L2): {qctResults.Count(p => p.r.Status == StudyStatus.Refused)}, failed: {qctResults.Count(p => p.r.Status == StudyStatus.Failed)}");
         PredictionRows.Write(Path.Combine(output, "predictions.csv"), qctResults.Select(p => (p.Study, p.r)));
 
         TunerEvidence(qct, budget, Say);

@@ -68,7 +68,7 @@ public static class ScreenBenchmarkRunner
         double crop = 0, densenet = 0;
         if (bundle.FeaturesModelDirectory is { } features && segmentation.Identified)
         {
-            var card = ModelCard.Read(Path.Combine(features, ModelCard.FileName));
+            var card = ModelCard.ReadFolder(features);
             stage.Restart();
             var values = DenseNetCropSpec.Cut(grid.Resample(volume.Hu), grid.Size, segmentation.ModelLevels, DenseNetCropSpec.FromCard(card, features));
             crop = stage.Elapsed.TotalSeconds;

@@ -1,4 +1,5 @@
 using OsteoML.AutoTune.Search;
+using OsteoML.Evaluation;
 
 namespace OsteoML.AutoTune.Tuners;
 

@@ -1,7 +1,8 @@
-using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML;
 using OsteoML.AutoTune.Search;
+using OsteoML.Evaluation;
 
 namespace OsteoML.AutoTune.Tuners;
 

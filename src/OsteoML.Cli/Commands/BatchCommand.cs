@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Screening;
+using OsteoML.Pipelines.Sinks;
 using OsteoML.Pipelines.Studies;
 
 namespace OsteoML.Cli.Commands;
@@ -35,19 +36,12 @@ internal static class BatchCommand
             var rootPath = parseResult.GetValue(root)!.FullName;
             // The output folder and its lock first: whatever goes wrong later is recorded there, and a second run is
             // refused before it reads anything.
-            var store = new BatchResults(parseResult.GetValue(output)!.FullName);
+            using var store = new ResultsFolderSink(parseResult.GetValue(output)!.FullName);
             foreach (var warning in store.Warnings) context.Error.WriteLine("warning: " + warning);
-            try
-            {
-                return Screen(parseResult, cancellation, store, rootPath);
-            }
-            finally
-            {
-                store.Abandon(); // after Finish a no-op; after a failure it releases the folder at once
-            }
+            return Screen(parseResult, cancellation, store, rootPath);
         }
 
-        int Screen(ParseResult parseResult, CancellationToken cancellation, BatchResults store, string rootPath)
+        int Screen(ParseResult parseResult, CancellationToken cancellation, ResultsFolderSink store, string rootPath)
         {
             var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
             var studies = StudySource.FromPath(rootPath);
@@ -57,47 +51,40 @@ internal static class BatchCommand
             store.Adopt(screener.Provenance, parseResult.GetValue(redo));
             if (store.Redone > 0) context.Error.WriteLine($"--redo: {store.Redone} result(s) of another bundle dropped; those series are screened again");
             var pending = studies.Studies.Where(s => !store.Contains(s.SeriesInstanceUid)).ToList();
-            foreach (var failure in studies.Failures.Where(f => !store.Contains(BatchResults.FailureKey(f.Location))))
-                store.Append(BatchResults.FailureKey(failure), StudyResult.Failure(failure.StudyInstanceUid, failure.SeriesInstanceUid, "", $"{failure.Location}: {failure.Reason}"));
+            foreach (var failure in studies.Failures.Where(f => !store.Contains(ResultsFolderSink.FailureKey(f.Location))))
+                store.Append(ResultsFolderSink.FailureKey(failure), StudyResult.Failure(failure.StudyInstanceUid, failure.SeriesInstanceUid, "", $"{failure.Location}: {failure.Reason}"));
             if (store.Resumed > 0) context.Error.WriteLine($"resuming: {store.Resumed} result(s) already in {store.JsonlPath}, {pending.Count} series to go");
 
-            var qaDirectory = parseResult.GetValue(qa) ? Path.Combine(store.Directory, "qa") : null;
-            if (qaDirectory is not null) Directory.CreateDirectory(qaDirectory);
-            using var dicom = DicomSink.Create(screener, parseResult.GetValue(dicomOut), parseResult.GetValue(push));
+            // The results folder last: a study is recorded as done only after its image and DICOM objects are out.
+            using var sinks = new StudyResultSinks(
+            [
+                parseResult.GetValue(qa) ? QaImageSink.ToFolder(Path.Combine(store.Directory, "qa")) : null,
+                DicomObjectsSink.Create(screener, parseResult.GetValue(dicomOut)?.FullName, parseResult.GetValue(push), line => context.Error.WriteLine("notice: " + line)),
+                store,
+            ]);
             ScreenCommand.WithProgress(context, "screening", pending.Count, advance =>
             {
                 Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = jobCount, CancellationToken = cancellation }, study =>
                 {
-                    var result = screener.Screen(study, out var features);
-                    if (qaDirectory is not null && result.Status != StudyResult.Failed)
-                        TryWriteQa(screener, study, features.SegmentationKey, result, Path.Combine(qaDirectory, study.SeriesInstanceUid + ".png"));
-                    dicom?.Write(context, study, result, quiet: true);
-                    store.Append(study.SeriesInstanceUid, result);
+                    sinks.Write(screener.Run(study));
                     advance();
                 });
                 return 0;
             });
-            var all = store.Finish();
+            sinks.Complete();
+            var all = store.Results;
             if (parseResult.GetValue(truth) is { } manifest) WritePredictions(context, store, all, manifest.FullName);
-            var failed = all.Count(r => r.Status == StudyResult.Failed);
-            var refused = all.Count(r => r.Status == StudyResult.Refused);
+            var failed = all.Count(r => r.Status == StudyStatus.Failed);
+            var refused = all.Count(r => r.Status == StudyStatus.Refused);
             context.Out.WriteLine($"{all.Count} series: {all.Count - failed - refused} with a BMD, {refused} refused (see qa_flags), {failed} failed; wrote {store.CsvPath}");
-            foreach (var f in all.Where(r => r.Status == StudyResult.Failed))
+            foreach (var f in all.Where(r => r.Status == StudyStatus.Failed))
                 context.Error.WriteLine($"failed {(f.SeriesInstanceUid.Length > 0 ? "series " + f.SeriesInstanceUid : "")}: {f.Error}");
             return failed > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
         }
     }
 
-    private static void TryWriteQa(Screener screener, StudyRow study, string key, StudyResult result, string path)
-    {
-        var volume = screener.Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
-        var png = QaImage.Render(volume, screener.Runtime.Store.Get(key), result);
-        File.WriteAllBytes(path + ".tmp", png);
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
-
     /// <summary>predictions.csv in the evaluation format: results joined to the manifest by series UID.</summary>
-    private static void WritePredictions(CliContext context, BatchResults store, IReadOnlyList<StudyResult> results, string manifestPath)
+    private static void WritePredictions(CliContext context, ResultsFolderSink store, IReadOnlyList<StudyResult> results, string manifestPath)
     {
         var truth = CohortManifest.Read(manifestPath).Where(r => r.SeriesUid.Length > 0).ToDictionary(r => r.SeriesUid, StringComparer.Ordinal);
         var cohortDirectory = Path.GetDirectoryName(manifestPath)!;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using OsteoML.AutoTune.Calibration;
+using OsteoML.Calibration;
 using OsteoML.Evaluation;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;
@@ -82,20 +82,22 @@ internal static class CalibrateCommand
     {
         using var screener = new Screener(bundle, cacheDirectory, device, Math.Max(1, Environment.ProcessorCount / jobs));
         var features = ScreenCommand.WithProgress(context, "local cases", studies.Studies.Count, advance => screener.Featurize(studies.Studies, jobs, _ => advance()));
-        var unprofiled = new SiteProfileSet([]);
         var sites = new Dictionary<string, List<(StudyRow, CalibrationCase)>>(StringComparer.Ordinal);
         var skipped = 0;
         foreach (var f in features)
         {
-            var result = StudyResult.From(f, bundle.Manifest.HuLine!, bundle.Definition.IsHuBaseline, unprofiled, 0);
-            if (result.GlobalBmd is not { } global || !f.Study.HasLabels)
+            var prediction = GlobalPrediction.Of(f, bundle.Manifest.HuLine!, bundle.Definition.IsHuBaseline);
+            if (prediction is null || !f.Study.HasLabels)
             {
                 skipped++;
-                context.Error.WriteLine($"skipped case {f.Study.StudyId}: {result.Error ?? "no reference BMD"}");
+                context.Error.WriteLine($"skipped case {f.Study.StudyId}: {f.Error ?? f.LevelReason ?? "no reference BMD"}");
                 continue;
             }
+            // Fitted on the values a result reports (BMD to 2 decimals, rounded probabilities), so a profile reproduces from results.csv.
+            var global = Math.Round(prediction.Bmd, 2);
+            var probabilities = ProbabilityRounding.Round(prediction.Probabilities, StudyResult.ProbabilityDecimals);
             if (!sites.TryGetValue(f.Study.SiteKey, out var list)) sites[f.Study.SiteKey] = list = [];
-            list.Add((f.Study, new CalibrationCase(f.Study.PatientId, global, f.Study.Bmd, f.TissueHu.Select(t => (double)t).ToArray(), result.Probabilities,
+            list.Add((f.Study, new CalibrationCase(f.Study.PatientId, global, f.Study.Bmd, f.TissueHu.Select(t => (double)t).ToArray(), probabilities,
                 SourceBmds(f, global, bundle))));
         }
         return (sites.ToDictionary(s => s.Key, s => (IReadOnlyList<(StudyRow, CalibrationCase)>)s.Value, StringComparer.Ordinal), skipped);

@@ -134,13 +134,13 @@ internal static class DemoCommand
     private static int WriteQaImages(string cacheDirectory, List<(StudyRow Study, StudyResult Result, Pipelines.Features.StudyFeatures Features)> results, string directory)
     {
         Directory.CreateDirectory(directory);
-        var chosen = results.Where(p => p.Study.Split == "test" && p.Result.Status == StudyResult.Ok).Take(4)
-            .Concat(results.Where(p => p.Study.Split != "train" && p.Result.Status == StudyResult.Refused).Take(4)).ToList();
+        var chosen = results.Where(p => p.Study.Split == "test" && p.Result.Status == StudyStatus.Ok).Take(4)
+            .Concat(results.Where(p => p.Study.Split != "train" && p.Result.Status == StudyStatus.Refused).Take(4)).ToList();
         var store = new SegmentationStore(Path.Combine(cacheDirectory, PipelineRuntime.SegmentationFolder));
         foreach (var (study, result, features) in chosen)
         {
             var volume = Pipelines.Volumes.StudyVolumes.Read(study.SeriesPath, study.SeriesInstanceUid);
-            File.WriteAllBytes(Path.Combine(directory, $"{study.StudyId}-{result.Status}.png"), QaImage.Render(volume, store.Get(features.SegmentationKey), result));
+            File.WriteAllBytes(Path.Combine(directory, $"{study.StudyId}-{result.Status.Name()}.png"), QaImage.Render(volume, store.Get(features.SegmentationKey), result));
         }
         return chosen.Count;
     }

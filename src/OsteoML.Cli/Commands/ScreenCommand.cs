@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Screening;
+using OsteoML.Pipelines.Sinks;
+using OsteoML.Cli.Sinks;
 using OsteoML.Pipelines.Measurement;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Studies;
@@ -58,56 +60,28 @@ internal static class ScreenCommand
                 }
             }
             using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, Device(parseResult, device));
-            using var dicom = DicomSink.Create(screener, parseResult.GetValue(dicomOut), parseResult.GetValue(push));
-            var results = new List<StudyResult>();
-            foreach (var (study, index) in studies.Studies.Select((s, i) => (s, i)))
-            {
-                var result = screener.Screen(study, out var features);
-                if (study.UnreadableFiles.Count > 0)
-                    context.Error.WriteLine($"warning: {study.UnreadableFiles.Count} file(s) beside series {study.SeriesInstanceUid} could not be read (QA flag {QaFlags.UnreadableFiles}); first {study.UnreadableFiles[0]}");
-                results.Add(result);
-                if (parseResult.GetValue(json)) context.Out.WriteLine(result.ToJson());
-                else WriteResult(context, result);
-                if (parseResult.GetValue(qaPng) is { } png && result.Status != StudyResult.Failed)
-                {
-                    var path = studies.Studies.Count == 1 ? png.FullName : Path.ChangeExtension(png.FullName, null) + $"-{index + 1}.png";
-                    var volume = screener.Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
-                    var segmentation = screener.Runtime.Store.Get(features.SegmentationKey);
-                    File.WriteAllBytes(path, QaImage.Render(volume, segmentation, result));
-                    if (!parseResult.GetValue(json)) context.Out.WriteLine($"wrote {path}");
-                }
-                dicom?.Write(context, study, result, quiet: parseResult.GetValue(json));
-            }
+            var asJson = parseResult.GetValue(json);
+            Action<string>? wrote = asJson ? null : context.Out.WriteLine;
+            var console = new ConsoleResultSink(context, asJson);
+            using var sinks = new StudyResultSinks(
+            [
+                console,
+                parseResult.GetValue(qaPng) is { } png ? QaImageSink.ToFile(png.FullName, studies.Studies.Count, path => wrote?.Invoke($"wrote {path}")) : null,
+                DicomObjectsSink.Create(screener, parseResult.GetValue(dicomOut)?.FullName, parseResult.GetValue(push), line => context.Error.WriteLine("notice: " + line), wrote),
+            ]);
+            foreach (var study in studies.Studies) sinks.Write(screener.Run(study));
+            sinks.Complete();
+            var results = console.Results;
             if (screener.Runtime.Device.CudaDeviceId is not null && screener.DeviceNotice is { } notice) context.Error.WriteLine($"notice: {notice}");
-            if (results.Any(r => r.Status == StudyResult.Failed))
+            if (results.Any(r => r.Status == StudyStatus.Failed))
             {
-                foreach (var failed in results.Where(r => r.Status == StudyResult.Failed))
+                foreach (var failed in results.Where(r => r.Status == StudyStatus.Failed))
                     context.Error.WriteLine($"error: series {failed.SeriesInstanceUid}: {failed.Error}");
-                return results.All(r => r.Status == StudyResult.Failed) ? ExitCodes.Failure : ExitCodes.SomeInputsFailed;
+                return results.All(r => r.Status == StudyStatus.Failed) ? ExitCodes.Failure : ExitCodes.SomeInputsFailed;
             }
-            return results.Any(r => r.Status == StudyResult.Refused) ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+            return results.Any(r => r.Status == StudyStatus.Refused) ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
         });
         return command;
-    }
-
-    private static void WriteResult(CliContext context, StudyResult r)
-    {
-        var table = new Table().HideHeaders().AddColumns("", "");
-        table.AddRow("series", r.SeriesInstanceUid);
-        table.AddRow("site", Markup.Escape(r.SiteKey));
-        table.AddRow("status", r.Status);
-        if (r.Bmd is { } bmd)
-        {
-            table.AddRow("BMD", $"{F(bmd, 1)} mg/cm³ ({r.Class})");
-            table.AddRow("P(normal/osteopenia/osteoporosis)", string.Join(" / ", r.Probabilities!.Select(p => F(p, 3))));
-            table.AddRow("calibration", Markup.Escape(r.CalibrationProfile ?? r.CalibrationNote ?? "none"));
-        }
-        else table.AddRow("why no BMD", Markup.Escape(r.Error ?? ""));
-        foreach (var level in r.Levels.Where(l => l.MeanHu is not null))
-            table.AddRow(level.Level, $"{F(level.MeanHu!.Value, 1)} HU (median {F(level.MedianHu ?? double.NaN, 1)}, {F(level.VolumeCm3 ?? double.NaN, 1)} cm³) ≈ {F(level.BmdEstimate ?? double.NaN, 1)} mg/cm³");
-        table.AddRow("tissues (HU)", string.Join(", ", r.Tissues.Select(t => $"{t.Key.Replace("_hu", "")} {(t.Value is { } v ? F(v, 0) : "–")}")));
-        table.AddRow("QA flags", r.QaFlags.Count == 0 ? "none" : string.Join(", ", r.QaFlags));
-        context.Console.Write(table);
     }
 
     internal static Option<DirectoryInfo?> DicomOutOption() => new("--dicom-out")

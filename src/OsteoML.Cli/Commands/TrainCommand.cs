@@ -80,7 +80,7 @@ internal static class TrainCommand
         if (rows.Count == 0) return null;
         var pairs = rows.Zip(result.Results(rows), (f, r) => (f.Study, r)).ToList();
         var table = PredictionRows.Table(pairs, split);
-        var refused = pairs.Count(p => p.r.Status != StudyResult.Ok);
+        var refused = pairs.Count(p => p.r.Status != StudyStatus.Ok);
         if (table.Count == 0)
         {
             context.Out.WriteLine($"{split}: no study with a BMD ({refused} refused or failed)");

@@ -3,7 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using OsteoML.AutoTune.Calibration;
+using OsteoML.Calibration;
 using OsteoML.AutoTune.Experiments;
 using OsteoML.Evaluation;
 using OsteoML.Inference;
@@ -167,7 +167,7 @@ public static class OnnxExporter
 
     private static (ChainModel Model, ModelCard Card) CopyModel(string source, string directory, string role, string file)
     {
-        var card = ModelCard.Read(Path.Combine(source, ModelCard.FileName));
+        var card = ModelCard.ReadFolder(source);
         var target = Path.Combine(directory, file);
         File.Copy(Path.Combine(source, card.File), target, overwrite: true);
         var cardFile = Path.ChangeExtension(file, ".card.json");
@@ -228,7 +228,7 @@ public static class OnnxExporter
                     $"inside: Concatenate → ReplaceMissingValues → NormalizeMeanVariance → {heads.Bmd.Family.Name} ({heads.Bmd.Parameters}) → {heads.Class.Family.Name} ({heads.Class.Parameters})",
                     "each input is float32 [batch, length]; missing values (NaN) are replaced as ML.NET does",
                 ]),
-            new ChainStep("calibration", "OsteoML.AutoTune.Calibration.SiteProfile.Apply", null,
+            new ChainStep("calibration", "OsteoML.Calibration.SiteProfile.Apply", null,
                 D(("bmd", $"heads.{ScreeningHeads.PredictedBmd}"), ("tissues", "measure.TissueHu"), ("siteKey", "volume.ct's site key")),
                 D(("bmd", "calibrated BMD"), ("class", "class by the profile's thresholds"), ("probabilities", "from the calibrated BMD and the site's residual spread")),
                 ["only for a site with a profile (siteProfiles); otherwise the heads' outputs stand, and the class is the argmax of ClassProbabilities"]),

@@ -45,6 +45,9 @@ public sealed record ModelCard
         Converters = { new DimensionConverter() },
     };
 
+    /// <summary>The card of the model folder <paramref name="directory"/> (its <see cref="FileName"/>).</summary>
+    public static ModelCard ReadFolder(string directory) => Read(Path.Combine(directory, FileName));
+
     public static ModelCard Read(string path)
     {
         try

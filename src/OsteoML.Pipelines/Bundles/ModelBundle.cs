@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.ML;
 using OsteoML.Dicom.IO;
-using OsteoML.AutoTune.Calibration;
+using OsteoML.Calibration;
 using OsteoML.Inference;
 using OsteoML.Pipelines.Definitions;
 using OsteoML.Pipelines.Features;
@@ -83,7 +83,7 @@ public sealed class ModelBundle
     /// <summary>A runtime for this bundle's stages (its segmentation model, options and crop).</summary>
     public PipelineRuntime CreateRuntime(string? cacheDirectory, DeviceSelection? device = null, int threads = 0) => new(
         SegmentationModelDirectory, Definition.Segmentation with { Threads = threads }, Definition.Measures,
-        FeaturesModelDirectory is { } f ? DenseNetCropSpec.FromCard(ModelCard.Read(Path.Combine(f, ModelCard.FileName)), f) : null,
+        FeaturesModelDirectory is { } f ? DenseNetCropSpec.FromCard(ModelCard.ReadFolder(f), f) : null,
         cacheDirectory, device);
 
     /// <summary>Loads the ML.NET chain with <paramref name="runtime"/> attached to its custom stages.</summary>
@@ -124,7 +124,7 @@ public sealed class ModelBundle
         {
             CheckModel(directory, FeaturesDirectory, definition.Models.Features!, manifest);
             var features = Path.Combine(directory, FeaturesDirectory);
-            DenseNetCropSpec.FromCard(ModelCard.Read(Path.Combine(features, ModelCard.FileName)), features);
+            DenseNetCropSpec.FromCard(ModelCard.ReadFolder(features), features);
         }
         var profiles = SiteProfileSet.Load(Path.Combine(directory, CalibrationDirectory));
         foreach (var profile in profiles.Profiles)
@@ -139,7 +139,7 @@ public sealed class ModelBundle
         var folder = Path.Combine(bundle, relative);
         var problems = ModelVerifier.Verify(folder);
         if (problems.Count > 0) throw new InvalidDataException($"{folder}: {problems[0]}{(problems.Count > 1 ? $" (and {problems.Count - 1} more problems)" : "")}");
-        var card = ModelCard.Read(Path.Combine(folder, ModelCard.FileName));
+        var card = ModelCard.ReadFolder(folder);
         if (reference.Sha256.Length > 0 && !string.Equals(card.Sha256, reference.Sha256, StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"{folder}: model sha256 {card.Sha256} is not the {reference.Sha256} its pipeline definition pins.");
         if (!manifest.Files.ContainsKey($"{relative}/{card.File}")) throw new InvalidDataException($"{manifest.Name}: {relative}/{card.File} is not listed in {ManifestFile}.");
@@ -231,7 +231,7 @@ public sealed class ModelBundle
     /// <summary>Copies a shipped model folder (card.json + its ONNX file) into the bundle.</summary>
     public static void CopyModel(string source, string bundle, string relative)
     {
-        var card = ModelCard.Read(Path.Combine(source, ModelCard.FileName));
+        var card = ModelCard.ReadFolder(source);
         var target = Path.Combine(bundle, relative);
         System.IO.Directory.CreateDirectory(target);
         File.Copy(Path.Combine(source, ModelCard.FileName), Path.Combine(target, ModelCard.FileName), overwrite: true);

@@ -29,25 +29,20 @@ public sealed class DicomResultWriter(string directory, ResultProvenance provena
     public static DicomResultWriter For(Screener screener, string directory) => new(directory, screener.Provenance, screener.Runtime.MeasurementOptions);
 
     /// <summary>
-    /// Writes the objects of one screened study, gathering what the screener left at hand: the series' DICOM stack, its
+    /// Writes the objects of one screened study from what the screener measured it on: the series' DICOM stack, its
     /// segmentation and the QA picture. Returns an empty list for a failed study and for a NIfTI input, which has no
     /// DICOM study to file into (<paramref name="skipped"/> says why).
     /// </summary>
-    public IReadOnlyList<string> Write(Screener screener, StudyRow study, StudyResult result, out string? skipped)
+    public IReadOnlyList<string> Write(ScreenedStudy screened, out string? skipped)
     {
-        skipped = result.Status == StudyResult.Failed ? "the study failed"
+        var (study, result) = (screened.Study, screened.Result);
+        skipped = result.Status == StudyStatus.Failed ? "the study failed"
             : NiftiCtVolume.IsNifti(study.SeriesPath) ? "a NIfTI input has no DICOM study to file the objects into"
+            : screened.Volume is null || screened.Segmentation is null ? "no segmentation at hand (features came from the cache): rerun with the segmentation cache"
             : null;
         if (skipped is not null) return [];
-        var volume = screener.Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
-        var key = screener.Runtime.SegmentationKey(study.SeriesInstanceUid, study.SeriesPath, volume.ContentFingerprint);
-        if (!screener.Runtime.Store.TryGet(key, out var segmentation))
-        {
-            skipped = "no segmentation at hand (features came from the cache): rerun with the segmentation cache";
-            return [];
-        }
         var stack = StudyVolumes.Stack(study.SeriesPath, study.SeriesInstanceUid);
-        return Write(stack, segmentation, result, QaImage.Render(volume, segmentation, result));
+        return Write(stack, screened.Segmentation!, result, QaImage.Render(screened.Volume!, screened.Segmentation!, result));
     }
 
     /// <summary>Writes the objects; returns the files (SEG when any level was segmented, SR, and SC when a QA picture is given).</summary>

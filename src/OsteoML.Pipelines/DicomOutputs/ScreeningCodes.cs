@@ -1,4 +1,5 @@
 using OsteoML.Dicom.Sr;
+using OsteoML.Pipelines.Screening;
 
 namespace OsteoML.Pipelines.DicomOutputs;
 
@@ -98,10 +99,10 @@ public static class ScreeningCodes
         _ => throw new ArgumentException($"unknown ACR class '{name}'.", nameof(name)),
     };
 
-    public static DicomCodeItem Status(string status) => new(status.ToUpperInvariant(), PrivateScheme, status switch
+    public static DicomCodeItem Status(StudyStatus status) => new(status.Name().ToUpperInvariant(), PrivateScheme, status switch
     {
-        "ok" => "BMD reported",
-        "refused" => "Refused: L1/L2 not identified, no BMD",
+        StudyStatus.Ok => "BMD reported",
+        StudyStatus.Refused => "Refused: L1/L2 not identified, no BMD",
         _ => "Failed",
     });
 

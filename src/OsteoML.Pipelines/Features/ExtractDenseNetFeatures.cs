@@ -17,7 +17,7 @@ public static class DenseNetFeatures
 
     public static IEstimator<ITransformer> Estimator(MLContext ml, PipelineRuntime runtime, string modelDirectory, int? cudaDeviceId)
     {
-        var card = ModelCard.Read(Path.Combine(modelDirectory, ModelCard.FileName));
+        var card = ModelCard.ReadFolder(modelDirectory);
         if (card.Inputs.Count != 1 || card.Outputs.Count != 1)
             throw new InvalidDataException($"{modelDirectory}: the feature extractor must have one input and one output.");
         OnnxRuntimeSessions.EnsureQuietEnvironment();

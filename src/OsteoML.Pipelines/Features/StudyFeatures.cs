@@ -36,7 +36,7 @@ public sealed record StudyFeatures
     public IReadOnlyList<string> Flags => QaFlags.Length == 0 ? [] : QaFlags.Split(';');
 
     /// <summary>What a per-study calibration source reads from this study (kVp, tissues, contrast flag).</summary>
-    public AutoTune.Calibration.ScanContext ToScanContext() => new(Study.SiteKey, Acquisition.Length > 0 ? Acquisition[0] : double.NaN,
+    public Calibration.ScanContext ToScanContext() => new(Study.SiteKey, Acquisition.Length > 0 ? Acquisition[0] : double.NaN,
         TissueHu.Length == 4 ? TissueHu.Select(t => (double)t).ToArray() : null, Flags.Contains(Measurement.QaFlags.ContrastSuspected));
 }
 

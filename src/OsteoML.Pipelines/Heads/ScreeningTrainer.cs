@@ -44,7 +44,7 @@ public sealed record TrainingResult(ModelBundle Bundle, IReadOnlyList<StudyFeatu
             for (var n = 0; n < measured.Length; n++)
                 scored[measured[n]] = rows[measured[n]] with { PredictedBmd = predictions[n].Bmd, ClassProbabilities = predictions[n].Probabilities };
         }
-        var none = new OsteoML.AutoTune.Calibration.SiteProfileSet([]);
+        var none = new OsteoML.Calibration.SiteProfileSet([]);
         return scored.Select(f => StudyResult.From(f, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, none, 0)).ToList();
     }
 }
@@ -64,13 +64,13 @@ public static class ScreeningTrainer
         var features = definition.UsesDenseNet ? Resolve(baseDirectory, definition.Models.Features!, "features") : null;
         var threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, options.Jobs));
         using var runtime = new PipelineRuntime(segmentation, definition.Segmentation with { Threads = threads }, definition.Measures,
-            features is null ? null : DenseNetCropSpec.FromCard(ModelCard.Read(Path.Combine(features, ModelCard.FileName)), features),
+            features is null ? null : DenseNetCropSpec.FromCard(ModelCard.ReadFolder(features), features),
             options.CacheDirectory, options.Device);
 
         var ml = new MLContext(options.Seed);
         var view = ml.Data.LoadStudies(studies);
         var featurizer = BuildFeaturizer(ml, definition, runtime, features).Fit(view);
-        var identity = string.Join("|", runtime.SegmentationModelSha256, features is null ? "" : ModelCard.Read(Path.Combine(features, ModelCard.FileName)).Sha256,
+        var identity = string.Join("|", runtime.SegmentationModelSha256, features is null ? "" : ModelCard.ReadFolder(features).Sha256,
             JsonSerializer.Serialize(definition.Features), JsonSerializer.Serialize(definition.Measures), JsonSerializer.Serialize(definition.Segmentation with { Threads = 0 }));
         var extractor = new FeatureExtractor(ml, featurizer, identity, options.CacheDirectory);
         log($"extracting features of {studies.Studies.Count} studies ({options.Jobs} job(s))");
@@ -146,7 +146,7 @@ public static class ScreeningTrainer
         var directory = Path.GetFullPath(Path.Combine(baseDirectory, reference.Path));
         var problems = ModelVerifier.Verify(directory);
         if (problems.Count > 0) throw new InvalidDataException($"{role} model {directory}: {problems[0]}");
-        var card = ModelCard.Read(Path.Combine(directory, ModelCard.FileName));
+        var card = ModelCard.ReadFolder(directory);
         if (reference.Sha256.Length > 0 && !string.Equals(card.Sha256, reference.Sha256, StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"{role} model {directory}: sha256 {card.Sha256} is not the {reference.Sha256} the pipeline definition pins.");
         return directory;
@@ -158,11 +158,11 @@ public static class ScreeningTrainer
     {
         Directory.CreateDirectory(directory);
         ModelBundle.CopyModel(segmentation, directory, ModelBundle.SegmentationDirectory);
-        var pinned = new PipelineModels(new ModelReference(ModelBundle.SegmentationDirectory, ModelCard.Read(Path.Combine(segmentation, ModelCard.FileName)).Sha256));
+        var pinned = new PipelineModels(new ModelReference(ModelBundle.SegmentationDirectory, ModelCard.ReadFolder(segmentation).Sha256));
         if (features is not null)
         {
             ModelBundle.CopyModel(features, directory, ModelBundle.FeaturesDirectory);
-            pinned = pinned with { Features = new ModelReference(ModelBundle.FeaturesDirectory, ModelCard.Read(Path.Combine(features, ModelCard.FileName)).Sha256) };
+            pinned = pinned with { Features = new ModelReference(ModelBundle.FeaturesDirectory, ModelCard.ReadFolder(features).Sha256) };
         }
         File.WriteAllText(Path.Combine(directory, ModelBundle.PipelineFile), (definition with { Models = pinned }).ToJson() + "\n");
         ml.ComponentCatalog.RegisterAssembly(typeof(ScreeningTrainer).Assembly);

@@ -8,6 +8,14 @@ public sealed record LevelStatistics(string Level, double MeanHu, double MedianH
 
     public float[] ToVector() => [(float)MeanHu, (float)MedianHu, (float)SdHu, (float)P10Hu, (float)P25Hu, (float)P75Hu, (float)P90Hu, (float)VolumeCm3];
 
+    /// <summary>The inverse of <see cref="ToVector"/>: level <paramref name="index"/>'s slots of a measure vector (missing slots
+    /// read as NaN, so a short vector from an older cache gives an unmeasured level, not an exception).</summary>
+    public static LevelStatistics FromVector(string level, IReadOnlyList<float> vector, int index)
+    {
+        double Slot(int field) => vector.Count > index * Fields.Count + field ? vector[index * Fields.Count + field] : double.NaN;
+        return new(level, Slot(0), Slot(1), Slot(2), Slot(3), Slot(4), Slot(5), Slot(6), Slot(7), 0);
+    }
+
     public static LevelStatistics Missing(string level) => new(level, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0);
 
     /// <summary>Statistics of <paramref name="values"/> (the ROI's HU); percentiles by linear interpolation (numpy's default).</summary>

@@ -21,7 +21,7 @@ namespace OsteoML.Pipelines.Measurement;
 /// </summary>
 public static class ReferenceTissues
 {
-    public static IReadOnlyList<string> Names => AutoTune.Calibration.ReferenceTissues.Names;
+    public static IReadOnlyList<string> Names => Calibration.ReferenceTissues.Names;
 
     /// <summary>[air, fat, muscle, blood] HU.</summary>
     public static double[] Measure(float[] hu, int[] size, double spacingMm, byte[] levels, byte l1Code, byte l2Code)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using OsteoML.AutoTune.Calibration;
+using OsteoML.Calibration;
 using OsteoML.Evaluation;
 using OsteoML.Evaluation.Reports;
 using OsteoML.Pipelines.Studies;

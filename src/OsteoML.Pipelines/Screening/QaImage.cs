@@ -49,7 +49,7 @@ public static class QaImage
 
         var headline = result.Bmd is { } bmd
             ? $"BMD {bmd:F1} mg/cm³ — {result.Class}"
-            : $"No BMD: {result.Error ?? result.LevelReason ?? result.Status}";
+            : $"No BMD: {result.Error ?? result.LevelReason ?? result.Status.Name()}";
         canvas.DrawText(headline, Margin, 36, SKTextAlign.Left, title, white);
         var probabilities = result.Probabilities is { } p ? $"P(normal / osteopenia / osteoporosis) = {p[0]:F2} / {p[1]:F2} / {p[2]:F2}   " : "";
         canvas.DrawText($"{probabilities}calibration: {result.CalibrationProfile ?? "none (global model)"}", Margin, 62, SKTextAlign.Left, text, grey);

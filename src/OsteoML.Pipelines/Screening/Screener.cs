@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using OsteoML.AutoTune.Calibration;
+using OsteoML.Calibration;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;
 using OsteoML.Pipelines.Fractures;
@@ -59,12 +59,24 @@ public sealed class Screener : IDisposable
     /// <summary>Why the CUDA device asked for is not used (read after the first study), or null.</summary>
     public string? DeviceNotice => Runtime.Segmenter.DeviceNotice;
 
-    public StudyResult Screen(StudyRow study) => Screen(study, out _);
+    public StudyResult Screen(StudyRow study) => Run(study).Result;
 
     public StudyResult Screen(StudyRow study, out StudyFeatures features)
     {
+        var screened = Run(study);
+        features = screened.Features;
+        return screened.Result;
+    }
+
+    /// <summary>
+    /// Screens one study and hands back, with its result, the volume and segmentation it was measured on — what the QA
+    /// image and the DICOM objects are drawn from — so the sinks never go back to the runtime's caches for them (a
+    /// segmentation could have dropped out of an in-memory store by then).
+    /// </summary>
+    public ScreenedStudy Run(StudyRow study)
+    {
         var clock = Stopwatch.StartNew();
-        features = study.MasksPath.Length > 0 && SeedOwnMasks(study) is { } error
+        var features = study.MasksPath.Length > 0 && SeedOwnMasks(study) is { } error
             ? new StudyFeatures { Study = study, Error = error }
             : _extractor.Compute(study);
         var result = StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds, ScanCalibration);
@@ -73,17 +85,18 @@ public sealed class Screener : IDisposable
             result = result with { QaFlags = [.. result.QaFlags, QaFlags.UnreadableFiles] };
         // Features may come from the feature cache without the segmentation stage running: vertebrae only when it is at hand.
         var key = features.SegmentationKey;
-        if (result.Status == StudyResult.Failed || key.Length == 0 || !Runtime.Store.Contains(key)) return Provenance.Stamp(result);
+        if (result.Status == StudyStatus.Failed || key.Length == 0 || !Runtime.Store.TryGet(key, out var segmentation))
+            return new ScreenedStudy(study, Provenance.Stamp(result), features, null, null);
         // Fractures are graded on every named vertebra, whether or not L1/L2 gave a BMD (the chain just read the volume).
-        var segmentation = Runtime.Store.Get(key);
         var volume = Runtime.Volumes.Load(study.SeriesPath, study.SeriesInstanceUid);
         var thickness = result.SliceThicknessMm ?? volume.Hu.Geometry.Spacing.Z;
         var assessments = VertebralFractures.Assess(segmentation, volume.Hu.Geometry, thickness);
-        return Provenance.Stamp(result with
+        result = Provenance.Stamp(result with
         {
             Vertebrae = VertebraResult.From(segmentation, assessments),
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
         });
+        return new ScreenedStudy(study, result, features, volume, segmentation);
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using OsteoML.AutoTune.Calibration;
+using OsteoML.Calibration;
 using OsteoML.Evaluation;
 using OsteoML.Pipelines.Features;
 using OsteoML.Pipelines.Fractures;
@@ -13,21 +13,17 @@ namespace OsteoML.Pipelines.Screening;
 public sealed record LevelResult(string Level, double? MeanHu, double? MedianHu, double? SdHu, double? P10Hu, double? P90Hu, double? VolumeCm3, double? BmdEstimate);
 
 /// <summary>
-/// The outcome of screening one study. <see cref="Status"/>: <c>ok</c> (a BMD is reported), <c>refused</c> (the
-/// study was read but L1/L2 could not be named — the QA flags say why — so no BMD, rather than a guess) or
-/// <c>failed</c> (<see cref="Error"/> says why). No patient identifiers: UIDs and the site key only.
+/// The outcome of screening one study (<see cref="StudyStatus"/>). No patient identifiers: UIDs and the site key only.
 /// </summary>
 public sealed record StudyResult
 {
-    public const string Ok = "ok", Refused = "refused", Failed = "failed";
-
     /// <summary>Probabilities are reported to this many decimals, rounded so that they still sum to exactly 1 (<see cref="ProbabilityRounding"/>).</summary>
     public const int ProbabilityDecimals = 5;
 
     public required string StudyInstanceUid { get; init; }
     public required string SeriesInstanceUid { get; init; }
     public required string SiteKey { get; init; }
-    public required string Status { get; init; }
+    public required StudyStatus Status { get; init; }
     /// <summary>mg/cm³, calibrated when a profile applied.</summary>
     public double? Bmd { get; init; }
     public string? Class { get; init; }
@@ -69,7 +65,7 @@ public sealed record StudyResult
 
     public static StudyResult Failure(string studyUid, string seriesUid, string siteKey, string error, double seconds = 0) => new()
     {
-        StudyInstanceUid = studyUid, SeriesInstanceUid = seriesUid, SiteKey = siteKey, Status = Failed, Error = error, Seconds = seconds,
+        StudyInstanceUid = studyUid, SeriesInstanceUid = seriesUid, SiteKey = siteKey, Status = StudyStatus.Failed, Error = error, Seconds = seconds,
     };
 
     /// <summary>The result of a featurized study under a bundle's heads (or HU line), a per-study calibration source
@@ -81,9 +77,11 @@ public sealed record StudyResult
         if (f.Error is not null) return Failure(study.StudyInstanceUid, study.SeriesInstanceUid, study.SiteKey, f.Error, seconds);
         var levels = StudyMeasurer.MeasuredLevels.Select((level, i) =>
         {
-            double? At(int field) => f.LevelMeasures.Length > i * 8 + field && float.IsFinite(f.LevelMeasures[i * 8 + field]) ? f.LevelMeasures[i * 8 + field] : null;
-            var mean = At(0);
-            return new LevelResult(level, mean, At(1), At(2), At(3), At(6), At(7), mean is { } hu ? Math.Round(huLine.Bmd(hu), 1) : null);
+            var s = LevelStatistics.FromVector(level, f.LevelMeasures, i);
+            static double? Finite(double value) => double.IsFinite(value) ? value : null;
+            var mean = Finite(s.MeanHu);
+            return new LevelResult(level, mean, Finite(s.MedianHu), Finite(s.SdHu), Finite(s.P10Hu), Finite(s.P90Hu), Finite(s.VolumeCm3),
+                mean is { } hu ? Math.Round(huLine.Bmd(hu), 1) : null);
         }).ToList();
         var tissues = MeasureColumns.Tissues.Select((name, i) => (name, value: f.TissueHu.Length > i && float.IsFinite(f.TissueHu[i]) ? (double?)Math.Round(f.TissueHu[i], 1) : null))
             .ToDictionary(t => t.name, t => t.value);
@@ -92,7 +90,7 @@ public sealed record StudyResult
             StudyInstanceUid = study.StudyInstanceUid,
             SeriesInstanceUid = study.SeriesInstanceUid,
             SiteKey = study.SiteKey,
-            Status = f.Measurable ? Ok : Refused,
+            Status = f.Measurable ? StudyStatus.Ok : StudyStatus.Refused,
             Levels = levels,
             Tissues = tissues,
             QaFlags = f.Flags,
@@ -103,11 +101,9 @@ public sealed record StudyResult
             Kvp = f.Acquisition.Length > 0 && float.IsFinite(f.Acquisition[0]) ? f.Acquisition[0] : null,
             Seconds = Math.Round(seconds, 3),
         };
-        if (!f.Measurable) return result with { Error = f.LevelReason };
+        if (GlobalPrediction.Of(f, huLine, huBaseline) is not { } global) return result with { Error = f.LevelReason };
 
-        var (globalBmd, globalProbabilities) = huBaseline
-            ? (huLine.Bmd(f.L1L2MeanHu), huLine.Probabilities(f.L1L2MeanHu))
-            : ((double)f.PredictedBmd, f.ClassProbabilities.Select(p => (double)p).ToArray());
+        var (globalBmd, globalProbabilities) = (global.Bmd, global.Probabilities);
         var tissueValues = f.TissueHu.Select(t => (double)t).ToArray();
         // A per-study source moves the global BMD onto the training scanners' HU scale; its class then follows the
         // corrected BMD (the class head saw the uncorrected HUs).

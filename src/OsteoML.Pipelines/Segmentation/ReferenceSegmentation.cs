@@ -23,7 +23,7 @@ public static class ReferenceSegmentation
     /// </summary>
     public static int SeedCohort(string cohortDirectory, string cacheDirectory, string segmentationModelDirectory, int jobs = 1)
     {
-        var card = ModelCard.Read(Path.Combine(segmentationModelDirectory, ModelCard.FileName));
+        var card = ModelCard.ReadFolder(segmentationModelDirectory);
         var manifest = Path.Combine(cohortDirectory, "manifest.csv");
         var rows = CohortManifest.Read(manifest);
         if (rows.FirstOrDefault(r => r.LabelPath.Length == 0) is { } bare)

@@ -36,7 +36,7 @@ public sealed class VertebraSegmenter : IDisposable
     public VertebraSegmenter(string modelDirectory, SegmentationOptions? options = null, DeviceSelection? device = null)
     {
         Options = options ?? new SegmentationOptions();
-        var card = ModelCard.Read(Path.Combine(modelDirectory, ModelCard.FileName));
+        var card = ModelCard.ReadFolder(modelDirectory);
         var bytes = File.ReadAllBytes(Path.Combine(modelDirectory, card.File));
         Sha256 = ModelVerifier.Sha256(bytes);
         if (!string.Equals(Sha256, card.Sha256, StringComparison.OrdinalIgnoreCase))

@@ -1,5 +1,6 @@
 using System.Globalization;
-using OsteoML.AutoTune.Calibration;
+using OsteoML.Calibration;
+using OsteoML.Calibration.Methods;
 using OsteoML.Tests.Support;
 
 namespace OsteoML.Tests.AutoTune;
@@ -74,7 +75,7 @@ public sealed class CalibrationTests
     public void ClosedFormLeaveOneOutResidualsEqualRefitting()
     {
         var cases = Cases(12, q => 0.9 * q + 4, noise: 5, seed: 10);
-        var x = cases.Select(c => BmdCorrection.Design(CalibrationMethod.Shrinkage, c.GlobalBmd, null, [])).ToArray();
+        var x = cases.Select(c => ((DesignMatrixMethod)CalibrationMethods.Get(CalibrationMethod.Shrinkage)).Design(c.GlobalBmd, null, [])).ToArray();
         var r = cases.Select(c => c.QctBmd - c.GlobalBmd).ToArray();
         var press = RidgeFit.LeaveOneOutResiduals(x, r, 3);
         for (var i = 0; i < cases.Count; i++)
@@ -94,7 +95,7 @@ public sealed class CalibrationTests
         // With a prior of 64 pseudo-cases against 12 real ones the offset keeps about 12/(12 + 64) of its size.
         Assert.AreEqual(10 * 12.0 / 76, strong.OffsetAtCentre, 1.0);
         var chosen = BmdCorrectionFit.Fit(CalibrationMethod.Shrinkage, cases).Correction.PriorStrength;
-        CollectionAssert.Contains(BmdCorrectionFit.PriorStrengths, chosen!.Value);
+        CollectionAssert.Contains(DesignMatrixMethod.PriorStrengths, chosen!.Value);
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-using OsteoML.AutoTune.Calibration;
+using OsteoML.Calibration;
 using OsteoML.Synthesis.Cohort;
 using OsteoML.Synthesis.Physics;
 using OsteoML.Synthesis.Rendering;

@@ -1,4 +1,4 @@
-using OsteoML.AutoTune.Calibration;
+using OsteoML.Calibration;
 
 namespace OsteoML.Tests.AutoTune;
 

@@ -108,7 +108,7 @@ internal sealed class DicomOutputTestData
             StudyInstanceUid = stack.StudyInstanceUid,
             SeriesInstanceUid = stack.SeriesInstanceUid,
             SiteKey = "synthct|test-hospital",
-            Status = StudyResult.Ok,
+            Status = StudyStatus.Ok,
             Bmd = 97.25,
             GlobalBmd = 95.5,
             Class = "osteopenia",

@@ -33,7 +33,7 @@ public sealed class OnnxChainExportTests
         CollectionAssert.AreEquivalent(data.Bundle.Manifest.FeatureColumns.ToArray(), headsModel.Inputs.Select(i => i.Name).ToArray(), "heads inputs: the feature columns, no label");
         foreach (var model in chain.Models)
             Assert.AreEqual(ModelBundle.Sha256(Path.Combine(export.Directory, model.File)), model.Sha256, model.File);
-        Assert.AreEqual(ModelCard.Read(Path.Combine(data.Bundle.FeaturesModelDirectory!, ModelCard.FileName)).Sha256, chain.Models[1].Sha256, "DenseNet copied byte for byte");
+        Assert.AreEqual(ModelCard.ReadFolder(data.Bundle.FeaturesModelDirectory!).Sha256, chain.Models[1].Sha256, "DenseNet copied byte for byte");
 
         var heads = BundleHeads.FromBundle(data.Bundle);
         var step = chain.Steps.Single(s => s.Model == "heads");

@@ -38,7 +38,7 @@ public sealed class ShippedModelsTests
     {
         foreach (var name in Names)
         {
-            var card = ModelCard.Read(Path.Combine(Directory(name), ModelCard.FileName));
+            var card = ModelCard.ReadFolder(Directory(name));
             var readable = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "model-cards", name + ".md"));
             Assert.AreEqual(ModelCardMarkdown.Render(card), readable, $"docs/model-cards/{name}.md is stale: re-render it from the card");
         }

@@ -59,7 +59,7 @@ public sealed class SyntheticCasesTests
         Assert.AreEqual(ExitCodes.Success, train.ExitCode, train.Error);
         StringAssert.Contains(train.Out, "step 5/5");
 
-        var card = ModelCard.Read(Path.Combine(dir, ModelCard.FileName));
+        var card = ModelCard.ReadFolder(dir);
         Assert.AreEqual("ci", card.Training.Preset);
         Assert.AreEqual(2, card.Training.Cases);
         CollectionAssert.IsSubsetOf(new[] { "test", "independent" }, card.Metrics.Keys.ToList());

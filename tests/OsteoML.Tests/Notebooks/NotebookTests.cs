@@ -1,5 +1,5 @@
 using Microsoft.Data.Analysis;
-using OsteoML.AutoTune.Calibration;
+using OsteoML.Calibration;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Studies;
 using OsteoML.Tests.Support;
@@ -35,11 +35,11 @@ public sealed class NotebookTests
         var result = run.Value<StudyResult>("result");
         var study = run.Value<StudyRow>("study");
         // The shipped VB-Net decides whether L1/L2 are named; either way the study was read and a result formed.
-        CollectionAssert.Contains(new[] { StudyResult.Ok, StudyResult.Refused }, result.Status, result.Error);
-        if (result.Status == StudyResult.Ok) AssertScreened(result);
+        CollectionAssert.Contains(new[] { StudyStatus.Ok, StudyStatus.Refused }, result.Status, result.Error);
+        if (result.Status == StudyStatus.Ok) AssertScreened(result);
         else Assert.IsTrue(result.QaFlags.Count > 0, "a refused study says why in its QA flags");
         var withTrueMask = run.Value<StudyResult>("withTrueMask");
-        Assert.AreEqual(StudyResult.Ok, withTrueMask.Status, withTrueMask.LevelReason);
+        Assert.AreEqual(StudyStatus.Ok, withTrueMask.Status, withTrueMask.LevelReason);
         AssertScreened(withTrueMask);
         Assert.IsTrue(Math.Abs(withTrueMask.Bmd!.Value - study.Bmd) < 40, $"with its true mask the study's BMD {withTrueMask.Bmd} is more than a class width from its QCT reference {study.Bmd}.");
         var png = run.Value<byte[]>("qaPng");

@@ -192,6 +192,6 @@ public sealed class PipelineTests
         foreach (var f in _baseline.Features)
             Assert.AreEqual(!uncovered.Contains(f.Study.SeriesInstanceUid), f.Measurable, f.Study.StudyId);
         var results = _baseline.Results(_baseline.Features);
-        Assert.IsTrue(results.Where(r => r.Status == StudyResult.Refused).All(r => r.Bmd is null && r.QaFlags.Contains("l1_l2_not_covered")));
+        Assert.IsTrue(results.Where(r => r.Status == StudyStatus.Refused).All(r => r.Bmd is null && r.QaFlags.Contains("l1_l2_not_covered")));
     }
 }

@@ -1,3 +1,4 @@
+using OsteoML.Pipelines.Sinks;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using OsteoML.Cli.Commands;

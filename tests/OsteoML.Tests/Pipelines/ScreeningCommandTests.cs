@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using OsteoML.AutoTune.Calibration;
+using OsteoML.Calibration;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Tests.Cli;
