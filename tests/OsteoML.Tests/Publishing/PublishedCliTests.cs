@@ -14,7 +14,9 @@ namespace OsteoML.Tests.Publishing;
 /// -p:OsteoMLCpuOnly=true</c> into a temporary folder (the CPU-only flavour: the same program as the default one
 /// without the CUDA provider, and the faster to publish). The folder stays under its size budget, holds no libtorch,
 /// TorchSharp or Windows file, and <c>screen</c> run from it on a study copied into a fresh directory gives the
-/// in-repo build's result for the same input, number for number.
+/// in-repo build's result for the same input, number for number. Also the local feed (<c>build/pack-local-feed</c>):
+/// the libraries' packages and the command line as a .NET tool that installs and runs. One class, so its publish and
+/// pack, which share the CPU-only build folders, never run at the same time.
 /// </summary>
 [TestClass]
 public sealed class PublishedCliTests
@@ -96,6 +98,24 @@ public sealed class PublishedCliTests
         StringAssert.Contains(cuda.Error, "notice: CUDA device 0 is not usable");
         StringAssert.Contains(cuda.Error, "running on the CPU");
         Assert.AreEqual(WithoutTimings(cpu.Out), WithoutTimings(cuda.Out));
+    }
+
+    [TestMethod]
+    public void The_local_feed_holds_the_libraries_and_a_dotnet_tool_that_installs_and_runs()
+    {
+        var root = TestPaths.NewTempDirectory("osteoml-feed");
+        var feed = Path.Combine(root, "feed");
+        DotnetProject.RunProgram("bash", TestPaths.RepoRoot, [Path.Combine("build", "pack-local-feed"), feed], PublishTimeout);
+        var packages = Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        CollectionAssert.AreEquivalent(PackageTests.Libraries.Select(l => $"{l}.0.1.0.nupkg").Append("osteoml.0.1.0.nupkg").ToArray(), packages);
+
+        // Installed from the feed into its own folder, the tool runs ONNX Runtime: it verifies a shipped model.
+        var tools = Path.Combine(root, "tools");
+        DotnetProject.Run(root, ["tool", "install", "osteoml", "--tool-path", tools, "--add-source", feed, "--version", "0.1.0"], PublishTimeout);
+        var tool = Path.Combine(tools, "osteoml");
+        StringAssert.StartsWith(DotnetProject.RunProgram(tool, root, ["--version"], ScreenTimeout), "osteoml 0.1.0");
+        var verified = DotnetProject.RunProgram(tool, root, ["models", "verify", Path.Combine(TestPaths.RepoRoot, "models", "vbnet-lite")], ScreenTimeout);
+        StringAssert.Contains(verified, ": ok (");
     }
 
     /// <summary>Runs the same arguments published and in-process; same exit code, same result but for wall times.</summary>
