@@ -17,9 +17,11 @@ public static class OsteoMLApp
         Recursive = true,
     };
 
-    public static int Run(string[] args, CliContext context)
+    public static int Run(string[] args, CliContext context) => Run(BuildRoot(context), args, context);
+
+    /// <summary>Runs a command tree made with <see cref="NewRoot"/> (also <c>osteoml-train</c>'s) under this error policy.</summary>
+    public static int Run(RootCommand root, string[] args, CliContext context)
     {
-        var root = BuildRoot(context);
         var parseResult = root.Parse(args);
         context.Verbose = parseResult.GetValue(VerboseOption);
 
@@ -48,21 +50,8 @@ public static class OsteoMLApp
 
     public static RootCommand BuildRoot(CliContext context)
     {
-        var root = new RootCommand(
-            "OsteoML: bone mineral density (mg/cm³, QCT-equivalent) and an ACR class from routine CT of the lumbar spine.");
-        root.Options.Add(VerboseOption);
-        // No command given: show the usage and fail as a usage error, like an unknown command.
-        root.SetAction(parseResult =>
-        {
-            WriteUsage(root, parseResult, context.Error);
-            return ExitCodes.Usage;
-        });
-        foreach (var option in root.Options)
-        {
-            if (option is VersionOption)
-                option.Action = new VersionAction(context);
-        }
-
+        var root = NewRoot(
+            "OsteoML: bone mineral density (mg/cm³, QCT-equivalent) and an ACR class from routine CT of the lumbar spine.", context);
         root.Subcommands.Add(DicomCommand.Create(context));
         root.Subcommands.Add(SynthCommand.Create(context));
         root.Subcommands.Add(ModelsCommand.Create(context));
@@ -77,6 +66,25 @@ public static class OsteoMLApp
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         root.Subcommands.Add(FracturesCommand.Create(context));
+        return root;
+    }
+
+    /// <summary>An empty command tree with the shared options (<c>--verbose</c>, <c>--version</c>) and usage on no command.</summary>
+    public static RootCommand NewRoot(string description, CliContext context)
+    {
+        var root = new RootCommand(description);
+        root.Options.Add(VerboseOption);
+        // No command given: show the usage and fail as a usage error, like an unknown command.
+        root.SetAction(parseResult =>
+        {
+            WriteUsage(root, parseResult, context.Error);
+            return ExitCodes.Usage;
+        });
+        foreach (var option in root.Options)
+        {
+            if (option is VersionOption)
+                option.Action = new VersionAction(context);
+        }
         return root;
     }
 

@@ -37,7 +37,7 @@ public sealed record BackboneTrainingOptions
 }
 
 /// <summary>
-/// <c>osteoml models train</c>: renders the preset's train split in memory, trains one backbone, exports it to ONNX,
+/// <c>osteoml-train train</c>: renders the preset's train split in memory, trains one backbone, exports it to ONNX,
 /// validates the exported file on the test and independent splits and writes <c>model.onnx</c> + <c>card.json</c>.
 /// </summary>
 public static class BackboneTraining

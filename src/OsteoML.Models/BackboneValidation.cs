@@ -10,7 +10,7 @@ using OsteoML.Synthesis.Rendering;
 
 namespace OsteoML.Models;
 
-/// <summary>What <c>osteoml models validate</c> measures: which shipped model, on which cases.</summary>
+/// <summary>What <c>osteoml-train validate</c> measures: which shipped model, on which cases.</summary>
 public sealed record BackboneValidationOptions
 {
     /// <summary>A model directory (<c>model.onnx</c> + <c>card.json</c>): a segmentation model or a feature extractor.</summary>
@@ -30,7 +30,7 @@ public sealed record BackboneValidationOptions
 }
 
 /// <summary>
-/// <c>osteoml models validate</c>: runs a shipped model through ONNX Runtime on the test and independent splits of a
+/// <c>osteoml-train validate</c>: runs a shipped model through ONNX Runtime on the test and independent splits of a
 /// preset, as the pipeline would, and scores it against the synthetic truth. A segmentation model: per-site L1/L2 Dice,
 /// level identification and a <see cref="LevelOutcome"/> per case. A feature extractor: a ridge read-out fitted on
 /// the train split, scored on crops around the true and the segmented L1/L2. Training validates a few cases per site;

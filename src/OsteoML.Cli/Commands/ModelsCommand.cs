@@ -4,71 +4,22 @@ using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Validation;
 using OsteoML.Inference;
 using System.CommandLine;
-using OsteoML.Models;
-using OsteoML.Models.Cards;
 
 namespace OsteoML.Cli.Commands;
 
-/// <summary><c>osteoml models</c>: train, export and verify the ONNX segmentation and DenseNet models.</summary>
+/// <summary>
+/// <c>osteoml models</c>: verify the shipped ONNX models, print their cards, validate the segmentation on real CTs.
+/// Training and synthetic-split validation need TorchSharp and live in <c>osteoml-train</c> (src/OsteoML.Train), so
+/// this command never loads or ships libtorch.
+/// </summary>
 internal static class ModelsCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("models", "Train, export and verify the ONNX segmentation and DenseNet models.");
-        command.Subcommands.Add(Train(context));
+        var command = new Command("models", "Verify the shipped ONNX models, print their cards, validate the segmentation on real CTs (training: osteoml-train).");
         command.Subcommands.Add(Verify(context));
         command.Subcommands.Add(Validate(context));
         command.Subcommands.Add(Card(context));
-        return command;
-    }
-
-    private static Command Train(CliContext context)
-    {
-        var model = new Option<string>("--model") { Description = "Which backbone: vbnet (segmentation) or densenet (feature extractor).", Required = true };
-        model.AcceptOnlyFromAmong("vbnet", "densenet");
-        var preset = new Option<string>("--preset") { Description = "Cohort preset whose train split it learns from.", DefaultValueFactory = _ => "paper" };
-        var seed = new Option<ulong>("--seed") { Description = "Seeds the cohort and the training.", DefaultValueFactory = _ => 42 };
-        var output = new Option<string>("--out") { Description = "Directory for model.onnx and card.json.", Required = true };
-        var steps = new Option<int?>("--steps") { Description = "Optimisation steps (default: the recipe's)." };
-        var trainCases = new Option<int?>("--train-cases") { Description = "Use at most this many training cases (default: the recipe's)." };
-        var validation = new Option<int>("--validation-per-site")
-        {
-            Description = "Test and independent cases validated per site (0: none).",
-            DefaultValueFactory = _ => 10,
-        };
-        var tiny = new Option<bool>("--tiny") { Description = "The tiny recipe: a smoke run in seconds, not a usable model." };
-        var checkpointEvery = new Option<int>("--checkpoint-every")
-        {
-            Description = "vbnet: every N steps write OUT/checkpoints/step-N (model.onnx + card.json) scored on held-out train cases (0: none).",
-        };
-        var checkpointCases = new Option<int>("--checkpoint-cases")
-        {
-            Description = "Train-split cases not trained on that checkpoints are scored on.",
-            DefaultValueFactory = _ => 24,
-        };
-        var command = new Command("train", "Train a backbone on a synthetic cohort's train split and write model.onnx + card.json.")
-        {
-            model, preset, seed, output, steps, trainCases, validation, tiny, checkpointEvery, checkpointCases,
-        };
-        command.SetAction((parseResult, cancel) =>
-        {
-            var options = new BackboneTrainingOptions
-            {
-                Model = parseResult.GetValue(model)!,
-                Preset = parseResult.GetValue(preset)!,
-                Seed = parseResult.GetValue(seed),
-                OutputDirectory = parseResult.GetValue(output)!,
-                Steps = parseResult.GetValue(steps),
-                TrainCases = parseResult.GetValue(trainCases),
-                ValidationCasesPerSite = parseResult.GetValue(validation),
-                Tiny = parseResult.GetValue(tiny),
-                CheckpointEvery = parseResult.GetValue(checkpointEvery),
-                CheckpointCases = parseResult.GetValue(checkpointCases),
-            };
-            var card = BackboneTraining.Run(options, line => context.Out.WriteLine(line), cancel);
-            context.Out.WriteLine($"wrote {Path.Combine(options.OutputDirectory, card.File)} ({card.SizeBytes / 1024.0:F0} KiB, sha256 {card.Sha256}) in {card.Training.WallTimeMinutes} min");
-            return Task.FromResult(ExitCodes.Success);
-        });
         return command;
     }
 
@@ -118,43 +69,21 @@ internal static class ModelsCommand
 
     private static Command Validate(CliContext context)
     {
-        var directory = new Argument<string>("DIR") { Description = "A model directory (model.onnx + card.json): models/vbnet-lite or models/densenet-lite." };
-        var segmentation = new Option<string?>("--segmentation")
+        var directory = new Argument<string>("DIR") { Description = "A segmentation model directory (model.onnx + card.json), e.g. models/vbnet-lite." };
+        var reference = new Option<string>("--reference")
         {
-            Description = "Feature extractor only: also crop around this segmentation model's L1/L2 masks, as the pipeline does (e.g. models/vbnet-lite).",
-        };
-        var preset = new Option<string>("--preset") { Description = "Cohort preset whose test and independent splits it is measured on.", DefaultValueFactory = _ => "paper" };
-        var seed = new Option<ulong>("--seed") { Description = "Cohort seed.", DefaultValueFactory = _ => 42 };
-        var perSite = new Option<int?>("--per-site") { Description = "Only the first N cases of each site (default: every case of the splits)." };
-        var cases = new Option<string?>("--cases-csv") { Description = "Write one row per case (level outcome, Dice, failure diagnosis) to this CSV." };
-        var update = new Option<bool>("--update-card") { Description = "Segmentation model: write the measured metrics into the card (the ONNX file is untouched)." };
-        var reference = new Option<string?>("--reference")
-        {
-            Description = "Segmentation model: validate on real CTs with reference vertebra labels instead of the synthetic splits — a folder with "
+            Description = "Real CTs with reference vertebra labels: a folder with "
                 + $"{ReferenceCase.FileName} (case_id, ct, labels, scheme[, body]) or that file. Exit 1 when a level is named wrongly, 3 when a case is refused.",
+            Required = true,
         };
-        var json = new Option<bool>("--json") { Description = "With --reference: one JSON object per case." };
-        var command = new Command("validate", "Measure a shipped model through ONNX Runtime on a cohort's test and independent splits: segmentation (per-site L1/L2 Dice, level identification, failure causes) or features (a ridge read-out of BMD); or the segmentation on real CTs with reference labels (--reference).")
+        var cases = new Option<string?>("--cases-csv") { Description = "Write one row per case and level (outcome, Dice, HU) to this CSV." };
+        var json = new Option<bool>("--json") { Description = "One JSON object per case." };
+        var command = new Command("validate", "Validate the segmentation on real CTs with reference labels (synthetic-split validation: osteoml-train validate).")
         {
-            directory, segmentation, preset, seed, perSite, cases, update, reference, json,
+            directory, reference, cases, json,
         };
-        command.SetAction((parseResult, cancel) =>
-        {
-            if (parseResult.GetValue(reference) is { } referencePath)
-                return Task.FromResult(ValidateOnReference(context, parseResult.GetValue(directory)!, referencePath, parseResult.GetValue(cases), parseResult.GetValue(json)));
-            var options = new BackboneValidationOptions
-            {
-                ModelDirectory = parseResult.GetValue(directory)!,
-                SegmentationDirectory = parseResult.GetValue(segmentation),
-                Preset = parseResult.GetValue(preset)!,
-                Seed = parseResult.GetValue(seed),
-                CasesPerSite = parseResult.GetValue(perSite),
-                CasesCsv = parseResult.GetValue(cases),
-                UpdateCard = parseResult.GetValue(update),
-            };
-            BackboneValidation.Run(options, line => context.Out.WriteLine(line), cancel);
-            return Task.FromResult(ExitCodes.Success);
-        });
+        command.SetAction(parseResult => ValidateOnReference(context, parseResult.GetValue(directory)!, parseResult.GetValue(reference)!,
+            parseResult.GetValue(cases), parseResult.GetValue(json)));
         return command;
     }
 

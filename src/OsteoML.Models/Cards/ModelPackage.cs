@@ -53,7 +53,7 @@ public static class ModelPackage
         };
     }
 
-    /// <summary>How the segmenter runs VB-Net-lite, in the card's words (also refreshed by <c>models validate --update-card</c>).</summary>
+    /// <summary>How the segmenter runs VB-Net-lite, in the card's words (also refreshed by <c>osteoml-train validate --update-card</c>).</summary>
     public static IReadOnlyList<string> VBNetNotes(SegmentationRecipe recipe, int receptiveFieldVoxels) =>
     [
         $"Sliding window over the body's box (voxels above {SlidingWindowSegmenter.BodyThresholdHu} HU, {SlidingWindowSegmenter.ForegroundMargin} voxels of margin; outside it every voxel is background): windows of patchSize, overlap {recipe.InferenceOverlap}, Gaussian weighting (σ = window/8); volumes smaller than a window are padded with the normalised value of −1000 HU. Any window whose sizes are multiples of sizeMultiple works (fully convolutional); it was trained on {string.Join("×", recipe.PatchSize)} patches.",

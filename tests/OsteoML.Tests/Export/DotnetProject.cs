@@ -9,9 +9,13 @@ namespace OsteoML.Tests.Export;
 /// </summary>
 internal static class DotnetProject
 {
-    public static string Run(string projectDirectory, IEnumerable<string> arguments, TimeSpan timeout)
+    public static string Run(string projectDirectory, IEnumerable<string> arguments, TimeSpan timeout) =>
+        RunProgram("dotnet", projectDirectory, arguments, timeout);
+
+    /// <summary>Another program (a script that calls dotnet, an installed .NET tool) under the same clean environment.</summary>
+    public static string RunProgram(string program, string projectDirectory, IEnumerable<string> arguments, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -26,16 +30,16 @@ internal static class DotnetProject
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"dotnet {string.Join(' ', arguments)} did not finish within {timeout}.");
+            Assert.Fail($"{program} {string.Join(' ', arguments)} did not finish within {timeout}.");
         }
         if (process.ExitCode != 0)
-            Assert.Fail($"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
+            Assert.Fail($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
         return stdout.Result;
     }
 }

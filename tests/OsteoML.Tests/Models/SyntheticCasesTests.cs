@@ -10,7 +10,7 @@ using TorchSharp;
 
 namespace OsteoML.Tests.Models;
 
-/// <summary>From synthetic cases to model data, and <c>osteoml models train</c> end to end on a tiny recipe.</summary>
+/// <summary>From synthetic cases to model data, and <c>osteoml-train train</c> end to end on a tiny recipe.</summary>
 [TestClass]
 public sealed class SyntheticCasesTests
 {
@@ -54,7 +54,7 @@ public sealed class SyntheticCasesTests
     public void Train_command_writes_a_model_that_verifies()
     {
         var dir = Path.Combine(TestPaths.NewTempDirectory(), "vbnet");
-        var train = CliRun.Of("models", "train", "--model", "vbnet", "--preset", "ci", "--seed", "7", "--tiny", "--steps", "5",
+        var train = CliRun.OfTrain("train", "--model", "vbnet", "--preset", "ci", "--seed", "7", "--tiny", "--steps", "5",
             "--train-cases", "2", "--validation-per-site", "1", "--out", dir);
         Assert.AreEqual(ExitCodes.Success, train.ExitCode, train.Error);
         StringAssert.Contains(train.Out, "step 5/5");

@@ -1,9 +1,8 @@
-using OsteoML.Inference;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace OsteoML.Models.Cards;
+namespace OsteoML.Inference;
 
 /// <summary>The human-readable model card (docs/model-cards/&lt;name&gt;.md), rendered from card.json so the two cannot disagree.</summary>
 public static class ModelCardMarkdown
