@@ -2,6 +2,7 @@ using System.CommandLine;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Studies;
+using OsteoML.Results;
 
 namespace OsteoML.Cli.Commands;
 
@@ -10,6 +11,8 @@ namespace OsteoML.Cli.Commands;
 /// <c>results.jsonl</c> (one line per series, appended as each finishes) and <c>results.csv</c>. A rerun after a kill
 /// skips what is already in results.jsonl — when the same bundle wrote it (another bundle's folder is refused, or with
 /// --redo its series are screened again). Failures are recorded with their reason and skipped; exit 3 when any.
+/// <c>--shard i/N</c> screens one deterministic share of the studies; <c>--results postgres://…</c> also stores every result in
+/// PostgreSQL, which then decides what a rerun skips (docs/scale-out.md).
 /// </summary>
 internal static class BatchCommand
 {
@@ -26,7 +29,10 @@ internal static class BatchCommand
         var dicomOut = ScreenCommand.DicomOutOption();
         var push = ScreenCommand.PushOption();
         var redo = new Option<bool>("--redo") { Description = "Screen again the series whose results in --out were written by another bundle (without it, such a folder is refused)." };
-        var command = new Command("batch", "Screen every study under a folder, resumably.") { model, root, output, jobs, truth, qa, device, cache, dicomOut, push, redo };
+        var results = ResultsOption.Create();
+        var command = new Command("batch", "Screen every study under a folder, resumably.") { model, root, output, jobs, truth, qa, device, cache, dicomOut, push, redo, results };
+        var shardOption = new ShardOption();
+        shardOption.AddTo(command);
         command.SetAction((parseResult, cancellation) => Task.FromResult(Run(parseResult, cancellation)));
         return command;
 
@@ -56,9 +62,18 @@ internal static class BatchCommand
                 threads: Math.Max(1, Environment.ProcessorCount / jobCount));
             store.Adopt(screener.Provenance, parseResult.GetValue(redo));
             if (store.Redone > 0) context.Error.WriteLine($"--redo: {store.Redone} result(s) of another bundle dropped; those series are screened again");
-            var pending = studies.Studies.Where(s => !store.Contains(s.SeriesInstanceUid)).ToList();
-            foreach (var failure in studies.Failures.Where(f => !store.Contains(BatchResults.FailureKey(f.Location))))
-                store.Append(BatchResults.FailureKey(failure), StudyResult.Failure(failure.StudyInstanceUid, failure.SeriesInstanceUid, "", $"{failure.Location}: {failure.Reason}"));
+            var shard = shardOption.Resolve(parseResult);
+            using var database = ResultsOption.Open(context, parseResult.GetValue(results), screener.Provenance, shard);
+            bool Done(string key) => database?.Contains(key) ?? store.Contains(key);
+            var owned = studies.Studies.Where(s => shard.Owns(ShardOption.KeyOf(s))).ToList();
+            ShardOption.Report(context, shard, owned.Count, studies.Studies.Count);
+            var pending = owned.Where(s => !Done(s.SeriesInstanceUid)).ToList();
+            foreach (var failure in studies.Failures.Where(f => shard.Owns(ShardOption.KeyOf(f)) && !Done(BatchResults.FailureKey(f.Location))))
+            {
+                var unreadable = StudyResult.Failure(failure.StudyInstanceUid, failure.SeriesInstanceUid, "", $"{failure.Location}: {failure.Reason}");
+                store.Append(BatchResults.FailureKey(failure), unreadable);
+                database?.Append(BatchResults.FailureKey(failure), ShardOption.KeyOf(failure), unreadable);
+            }
             if (store.Resumed > 0) context.Error.WriteLine($"resuming: {store.Resumed} result(s) already in {store.JsonlPath}, {pending.Count} series to go");
 
             var qaDirectory = parseResult.GetValue(qa) ? Path.Combine(store.Directory, "qa") : null;
@@ -73,6 +88,7 @@ internal static class BatchCommand
                         TryWriteQa(screener, study, features.SegmentationKey, result, Path.Combine(qaDirectory, study.SeriesInstanceUid + ".png"));
                     dicom?.Write(context, study, result, quiet: true);
                     store.Append(study.SeriesInstanceUid, result);
+                    database?.Append(study.SeriesInstanceUid, ShardOption.KeyOf(study), result);
                     advance();
                 });
                 return 0;

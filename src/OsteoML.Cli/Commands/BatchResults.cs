@@ -180,6 +180,13 @@ internal sealed class BatchResults
     private IReadOnlyList<StudyResult> WriteCsv()
     {
         var results = _done.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToList();
+        Csv.WriteAtomically(CsvPath, CsvText(results));
+        return results;
+    }
+
+    /// <summary>results.csv's text for these results (also what <c>osteoml results export --format csv</c> writes).</summary>
+    internal static string CsvText(IEnumerable<StudyResult> results)
+    {
         var text = new StringBuilder().AppendJoin(',', CsvColumns).Append('\n');
         foreach (var r in results)
         {
@@ -193,9 +200,11 @@ internal sealed class BatchResults
             ];
             text.AppendJoin(',', fields.Select(Csv.Quote)).Append('\n');
         }
-        Csv.WriteAtomically(CsvPath, text.ToString());
-        return results;
+        return text.ToString();
     }
+
+    /// <summary>One results.jsonl line, without its newline (also what <c>osteoml results export --format jsonl</c> writes).</summary>
+    internal static string JsonLine(string key, StudyResult result) => JsonSerializer.Serialize(new Line(key, result), StudyResult.Json);
 
     private sealed record Line(string Key, StudyResult Result);
 }

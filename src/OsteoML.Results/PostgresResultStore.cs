@@ -1,0 +1,74 @@
+using OsteoML.Pipelines.Screening;
+
+namespace OsteoML.Results;
+
+/// <summary>
+/// One batch worker's view of the results database, shaped like the batch's folder store: <see cref="Contains"/> (resume:
+/// the series already stored for this bundle, read once at open), <see cref="Append"/> (one upsert transaction per study,
+/// stamped with the bundle's provenance, the shard and this host) and <see cref="Finish"/>. Thread-safe.
+/// </summary>
+public sealed class PostgresResultStore : IDisposable
+{
+    private readonly ResultsDatabase _database;
+    private readonly ResultProvenance _provenance;
+    private readonly HashSet<string> _done;
+    private readonly Lock _gate = new();
+
+    private PostgresResultStore(ResultsDatabase database, ResultProvenance provenance, Shard shard, string workerHost)
+    {
+        _database = database;
+        _provenance = provenance;
+        Shard = shard;
+        WorkerHost = workerHost;
+        _done = database.Keys(provenance.BundleSha256);
+        Resumed = _done.Count;
+    }
+
+    /// <summary>Connects (migrating the schema on first use) and reads which series this bundle already has.</summary>
+    public static PostgresResultStore Open(ResultsDatabaseLocation location, ResultProvenance provenance, Shard shard, string? workerHost = null)
+    {
+        var database = ResultsDatabase.Open(location);
+        try
+        {
+            return new PostgresResultStore(database, provenance, shard, workerHost ?? Environment.MachineName);
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    public ResultsDatabaseLocation Location => _database.Location;
+    public int SchemaVersionBefore => _database.SchemaVersionBefore;
+    public Shard Shard { get; }
+    public string WorkerHost { get; }
+
+    /// <summary>Results of this bundle in the database when the worker started (all shards).</summary>
+    public int Resumed { get; }
+
+    /// <summary>Results this worker wrote.</summary>
+    public int Written { get; private set; }
+
+    public bool Contains(string seriesKey)
+    {
+        lock (_gate) return _done.Contains(seriesKey);
+    }
+
+    /// <summary>Stores a result (stamped with the bundle's provenance when it carries none, like the folder store).</summary>
+    public void Append(string seriesKey, string partitionKey, StudyResult result)
+    {
+        if (result.BundleSha256 is null) result = _provenance.Stamp(result);
+        _database.Upsert(seriesKey, partitionKey, result, Shard, WorkerHost);
+        lock (_gate)
+        {
+            _done.Add(seriesKey);
+            Written++;
+        }
+    }
+
+    /// <summary>Nothing is buffered (each study is committed as it finishes); closes the connections.</summary>
+    public void Finish() => Dispose();
+
+    public void Dispose() => _database.Dispose();
+}
