@@ -50,6 +50,9 @@ public sealed class PostgresResultStore : IDisposable
     /// <summary>Results this worker wrote.</summary>
     public int Written { get; private set; }
 
+    /// <summary>Wall time spent in <see cref="Append"/> (connection, upsert, commit): the database's cost per study, for the log.</summary>
+    public TimeSpan WriteTime { get; private set; }
+
     public bool Contains(string seriesKey)
     {
         lock (_gate) return _done.Contains(seriesKey);
@@ -59,11 +62,14 @@ public sealed class PostgresResultStore : IDisposable
     public void Append(string seriesKey, string partitionKey, StudyResult result)
     {
         if (result.BundleSha256 is null) result = _provenance.Stamp(result);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         _database.Upsert(seriesKey, partitionKey, result, Shard, WorkerHost);
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         lock (_gate)
         {
             _done.Add(seriesKey);
             Written++;
+            WriteTime += elapsed;
         }
     }
 

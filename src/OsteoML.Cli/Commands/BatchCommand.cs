@@ -94,6 +94,7 @@ internal static class BatchCommand
                 return 0;
             });
             var all = store.Finish();
+            ResultsOption.ReportWrites(context, database);
             if (parseResult.GetValue(truth) is { } manifest) WritePredictions(context, store, all, manifest.FullName);
             var failed = all.Count(r => r.Status == StudyResult.Failed);
             var refused = all.Count(r => r.Status == StudyResult.Refused);

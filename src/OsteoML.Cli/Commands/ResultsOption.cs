@@ -35,4 +35,13 @@ internal static class ResultsOption
         context.Error.WriteLine($"results database {location}{migrated}: {store.Resumed} result(s) of this bundle already there");
         return store;
     }
+
+    /// <summary>What this worker wrote to the database and what it cost per study (docs/scale-out.md quotes it).</summary>
+    public static void ReportWrites(CliContext context, PostgresResultStore? store)
+    {
+        if (store is null) return;
+        var perStudy = store.Written == 0 ? 0 : store.WriteTime.TotalMilliseconds / store.Written;
+        context.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"results database: {store.Written} result(s) written by shard {store.Shard}, {perStudy:F1} ms per study"));
+    }
 }
