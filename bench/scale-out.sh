@@ -39,8 +39,9 @@ bin=/usr/lib/postgresql/15/bin
 "${as_pg[@]}" $bin/initdb -D "$pg/data" -U osteoml --pwfile="$pg/pw" --auth=scram-sha-256 --no-locale -E UTF8 > "$out/pg.log"
 "${as_pg[@]}" $bin/pg_ctl -D "$pg/data" -l "$pg/server.log" -w -o "-c listen_addresses='' -k $pg -p $port" start >> "$out/pg.log"
 trap '"${as_pg[@]}" $bin/pg_ctl -D "$pg/data" -m fast -w stop > /dev/null; rm -rf "$pg"' EXIT
+# A fresh database per run (r1, r2, …): a run must not resume from an earlier one's results.
 db=0
-url() { db=$((db + 1)); $bin/createdb -h "$pg" -p "$port" -U osteoml "r$db" > /dev/null; echo "postgres://osteoml@/r$db?host=$pg&port=$port"; }
+fresh_db() { db=$((db + 1)); $bin/createdb -h "$pg" -p "$port" -U osteoml "r$db"; u="postgres://osteoml@/r$db?host=$pg&port=$port"; }
 
 seconds() { local t0=$(date +%s.%N); "$@"; echo "$(date +%s.%N) - $t0" | bc; }
 run() { rm -rf "$out/run"; mkdir -p "$out/run"; osteoml batch --model "$out/model" "$out/studies" "$@" > /dev/null 2>> "$out/runs.log"; }
@@ -48,12 +49,17 @@ results=$out/results.tsv
 printf 'round\tconfiguration\tstudies\tseconds\tstudies_per_hour\n' > "$results"
 for round in $(seq 1 "$rounds"); do
   echo "[$(date -u +%T)] round $round: A (folder), B (+PostgreSQL), C (2 shards + PostgreSQL)…"
-  a=$(seconds run --out "$out/run/a" --jobs 2)
-  u=$(url); b=$(seconds run --out "$out/run/b" --jobs 2 --results "$u")
-  u=$(url); c=$(seconds bash -c "
+  # Odd rounds A B C, even rounds C B A: a drift in the machine's load then does not favour one configuration.
+  for config in $([ $((round % 2)) = 1 ] && echo "a b c" || echo "c b a"); do
+  case $config in
+  a) a=$(seconds run --out "$out/run/a" --jobs 2) ;;
+  b) fresh_db; b=$(seconds run --out "$out/run/b" --jobs 2 --results "$u") ;;
+  c) fresh_db; c=$(seconds bash -c "
     dotnet '$repo/src/OsteoML.Cli/bin/Release/net10.0/osteoml.dll' batch --model '$out/model' '$out/studies' --out '$out/run/c0' --jobs 1 --shard 0/2 --results '$u' >/dev/null 2>>'$out/runs.log' &
     dotnet '$repo/src/OsteoML.Cli/bin/Release/net10.0/osteoml.dll' batch --model '$out/model' '$out/studies' --out '$out/run/c1' --jobs 1 --shard 1/2 --results '$u' >/dev/null 2>>'$out/runs.log' &
-    wait")
+    wait") ;;
+  esac
+  done
   for row in "A 1 shard --jobs 2, folder:$a" "B 1 shard --jobs 2, +PostgreSQL:$b" "C 2 shards --jobs 1, +PostgreSQL:$c"; do
     s=${row##*:}; printf '%s\t%s\t%s\t%.1f\t%.0f\n' "$round" "${row%%:*}" "$studies" "$s" "$(echo "$studies * 3600 / $s" | bc -l)" >> "$results"
   done
