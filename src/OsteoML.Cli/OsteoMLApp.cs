@@ -58,6 +58,7 @@ public static class OsteoMLApp
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(ScreenCommand.Create(context));
         root.Subcommands.Add(BatchCommand.Create(context));
+        root.Subcommands.Add(ResultsCommand.Create(context));
         root.Subcommands.Add(PullCommand.Create(context));
         root.Subcommands.Add(CalibrateCommand.Create(context));
         root.Subcommands.Add(BundleCommand.Create(context));

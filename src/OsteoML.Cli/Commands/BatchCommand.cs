@@ -3,6 +3,7 @@ using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Sinks;
 using OsteoML.Pipelines.Studies;
+using OsteoML.Results;
 
 namespace OsteoML.Cli.Commands;
 
@@ -11,6 +12,8 @@ namespace OsteoML.Cli.Commands;
 /// <c>results.jsonl</c> (one line per series, appended as each finishes) and <c>results.csv</c>. A rerun after a kill
 /// skips what is already in results.jsonl — when the same bundle wrote it (another bundle's folder is refused, or with
 /// --redo its series are screened again). Failures are recorded with their reason and skipped; exit 3 when any.
+/// <c>--shard i/N</c> screens one deterministic share of the studies; <c>--results postgres://…</c> also stores every result in
+/// PostgreSQL, which then decides what a rerun skips (docs/scale-out.md).
 /// </summary>
 internal static class BatchCommand
 {
@@ -27,7 +30,10 @@ internal static class BatchCommand
         var dicomOut = ScreenCommand.DicomOutOption();
         var push = ScreenCommand.PushOption();
         var redo = new Option<bool>("--redo") { Description = "Screen again the series whose results in --out were written by another bundle (without it, such a folder is refused)." };
-        var command = new Command("batch", "Screen every study under a folder, resumably.") { model, root, output, jobs, truth, qa, device, cache, dicomOut, push, redo };
+        var results = ResultsOption.Create();
+        var command = new Command("batch", "Screen every study under a folder, resumably.") { model, root, output, jobs, truth, qa, device, cache, dicomOut, push, redo, results };
+        var shardOption = new ShardOption();
+        shardOption.AddTo(command);
         command.SetAction((parseResult, cancellation) => Task.FromResult(Run(parseResult, cancellation)));
         return command;
 
@@ -50,17 +56,28 @@ internal static class BatchCommand
                 threads: Math.Max(1, Environment.ProcessorCount / jobCount));
             store.Adopt(screener.Provenance, parseResult.GetValue(redo));
             if (store.Redone > 0) context.Error.WriteLine($"--redo: {store.Redone} result(s) of another bundle dropped; those series are screened again");
-            var pending = studies.Studies.Where(s => !store.Contains(s.SeriesInstanceUid)).ToList();
-            foreach (var failure in studies.Failures.Where(f => !store.Contains(ResultsFolderSink.FailureKey(f.Location))))
-                store.Append(ResultsFolderSink.FailureKey(failure), StudyResult.Failure(failure.StudyInstanceUid, failure.SeriesInstanceUid, "", $"{failure.Location}: {failure.Reason}"));
+            var shard = shardOption.Resolve(parseResult);
+            using var database = ResultsOption.Open(context, parseResult.GetValue(results), screener.Provenance, shard);
+            bool Done(string key) => database?.Contains(key) ?? store.Contains(key);
+            var owned = studies.Studies.Where(s => shard.Owns(ShardOption.KeyOf(s))).ToList();
+            ShardOption.Report(context, shard, owned.Count, studies.Studies.Count);
+            var pending = owned.Where(s => !Done(s.SeriesInstanceUid)).ToList();
+            foreach (var failure in studies.Failures.Where(f => shard.Owns(ShardOption.KeyOf(f)) && !Done(ResultsFolderSink.FailureKey(f.Location))))
+            {
+                var unreadable = StudyResult.Failure(failure.StudyInstanceUid, failure.SeriesInstanceUid, "", $"{failure.Location}: {failure.Reason}");
+                store.Append(ResultsFolderSink.FailureKey(failure), unreadable);
+                database?.Append(ResultsFolderSink.FailureKey(failure), ShardOption.KeyOf(failure), unreadable);
+            }
             if (store.Resumed > 0) context.Error.WriteLine($"resuming: {store.Resumed} result(s) already in {store.JsonlPath}, {pending.Count} series to go");
 
-            // The results folder last: a study is recorded as done only after its image and DICOM objects are out.
+            // The record of what is done last (the folder, then the database that decides resume with --results): a study
+            // counts as done only after its image and DICOM objects are out.
             using var sinks = new StudyResultSinks(
             [
                 parseResult.GetValue(qa) ? QaImageSink.ToFolder(Path.Combine(store.Directory, "qa")) : null,
                 DicomObjectsSink.Create(screener, parseResult.GetValue(dicomOut)?.FullName, parseResult.GetValue(push), line => context.Error.WriteLine("notice: " + line)),
                 store,
+                database,
             ]);
             ScreenCommand.WithProgress(context, "screening", pending.Count, advance =>
             {
@@ -73,6 +90,7 @@ internal static class BatchCommand
             });
             sinks.Complete();
             var all = store.Results;
+            ResultsOption.ReportWrites(context, database);
             if (parseResult.GetValue(truth) is { } manifest) WritePredictions(context, store, all, manifest.FullName);
             var failed = all.Count(r => r.Status == StudyStatus.Failed);
             var refused = all.Count(r => r.Status == StudyStatus.Refused);

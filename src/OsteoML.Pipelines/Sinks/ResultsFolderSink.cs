@@ -126,7 +126,7 @@ public sealed class ResultsFolderSink : IStudyResultSink
                                                + "use another --out, or --redo to screen those series again with this bundle.");
             }
             foreach (var (key, _) in foreign) _done.Remove(key);
-            var kept = string.Concat(_done.Select(p => JsonSerializer.Serialize(new Line(p.Key, p.Value), StudyResult.Json) + "\n"));
+            var kept = string.Concat(_done.Select(p => JsonLine(p.Key, p.Value) + "\n"));
             _jsonl.SetLength(0);
             _jsonl.Write(Encoding.UTF8.GetBytes(kept));
             _jsonl.Flush(flushToDisk: true);
@@ -153,7 +153,7 @@ public sealed class ResultsFolderSink : IStudyResultSink
     {
         // Records of inputs that never reached the screener (unreadable folders) carry the provenance too.
         if (result.BundleSha256 is null && _provenance is not null) result = _provenance.Stamp(result);
-        var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Line(key, result), StudyResult.Json) + "\n");
+        var bytes = Encoding.UTF8.GetBytes(JsonLine(key, result) + "\n");
         lock (_gate)
         {
             if (!_done.TryAdd(key, result)) return;
@@ -186,6 +186,13 @@ public sealed class ResultsFolderSink : IStudyResultSink
     private IReadOnlyList<StudyResult> WriteCsv()
     {
         var results = _done.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToList();
+        Csv.WriteAtomically(CsvPath, CsvText(results));
+        return results;
+    }
+
+    /// <summary>results.csv's text for these results (also what <c>osteoml results export --format csv</c> writes).</summary>
+    public static string CsvText(IEnumerable<StudyResult> results)
+    {
         var text = new StringBuilder().AppendJoin(',', CsvColumns).Append('\n');
         foreach (var r in results)
         {
@@ -199,9 +206,11 @@ public sealed class ResultsFolderSink : IStudyResultSink
             ];
             text.AppendJoin(',', fields.Select(Csv.Quote)).Append('\n');
         }
-        Csv.WriteAtomically(CsvPath, text.ToString());
-        return results;
+        return text.ToString();
     }
+
+    /// <summary>One results.jsonl line, without its newline (also what <c>osteoml results export --format jsonl</c> writes).</summary>
+    public static string JsonLine(string key, StudyResult result) => JsonSerializer.Serialize(new Line(key, result), StudyResult.Json);
 
     private sealed record Line(string Key, StudyResult Result);
 }
