@@ -19,7 +19,7 @@ internal static class BatchCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = ScreenCommand.ModelOption();
+        var model = ScreenCommand.ScreeningModelOption();
         var root = new Argument<FileSystemInfo>("ROOT") { Description = "Folder tree of DICOM studies, a cohort manifest (.csv; series_dir may name DICOM folders or NIfTI files) or one NIfTI CT file." };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder for results.jsonl, results.csv (and predictions.csv with --truth).", Required = true };
         var jobs = ScreenCommand.JobsOption();
@@ -49,7 +49,7 @@ internal static class BatchCommand
 
         int Screen(ParseResult parseResult, CancellationToken cancellation, ResultsFolderSink store, string rootPath)
         {
-            var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
+            var bundle = ScreenCommand.LoadBundle(context, parseResult.GetValue(model));
             var studies = StudySource.FromPath(rootPath);
             var jobCount = parseResult.GetValue(jobs);
             using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, ScreenCommand.Device(parseResult, device),

@@ -4,6 +4,7 @@ using System.Text.Json;
 using OsteoML.Evaluation;
 using OsteoML.Evaluation.Reports;
 using OsteoML.Pipelines;
+using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Heads;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Segmentation;
@@ -48,6 +49,7 @@ internal static class DemoCommand
                 CacheDirectory = Path.Combine(cohortDirectory, ".osteoml-cache"),
                 Device = ScreenCommand.Device(parseResult, device),
                 Jobs = parseResult.GetValue(jobs),
+                IntendedUse = BundleIntendedUse.ForCohort(cohortDirectory),
             };
             Directory.CreateDirectory(outputDirectory);
             context.Out.WriteLine($"[{clock.Elapsed:mm\\:ss}] training qct-screening on {studies.Studies.Count(s => s.Split == "train")} train studies (segmentations of all {studies.Studies.Count} studies are kept in {options.CacheDirectory} for reuse)");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Validation;
@@ -27,20 +28,28 @@ internal static class ModelsCommand
     {
         var directories = new Argument<string[]>("DIR")
         {
-            Description = "Model directories, each with model.onnx and card.json (e.g. models/vbnet-lite).",
-            Arity = ArgumentArity.OneOrMore,
+            Description = "Model directories, each with model.onnx and card.json (e.g. models/vbnet-lite), or model bundles with bundle.json "
+                          + $"(e.g. {DefaultBundle.RelativePath}). Default: every model and bundle under the shipped models/.",
+            Arity = ArgumentArity.ZeroOrMore,
         };
-        var command = new Command("verify", "Check each model's sha256 and IO contract against its card; exit 1 on any mismatch.") { directories };
+        var command = new Command("verify", "Check each model's sha256 and IO contract against its card, and each bundle's seal, file hashes and embedded models; exit 1 on any mismatch.") { directories };
         command.SetAction(parseResult =>
         {
+            var given = parseResult.GetValue(directories) ?? [];
+            var all = given.Length > 0 ? given : Shipped();
             var failed = 0;
-            foreach (var directory in parseResult.GetValue(directories)!)
+            foreach (var directory in all)
             {
-                var problems = Directory.Exists(directory) ? ModelVerifier.Verify(directory) : [$"{directory}: no such directory"];
+                var problems = !Directory.Exists(directory) ? [$"{directory}: no such directory"]
+                    : File.Exists(Path.Combine(directory, ModelBundle.ManifestFile)) ? VerifyBundle(context, directory)
+                    : ModelVerifier.Verify(directory);
                 if (problems.Count == 0)
                 {
-                    var card = ModelCard.Read(Path.Combine(directory, ModelCard.FileName));
-                    context.Out.WriteLine($"{directory}: ok ({card.Name}, sha256 {card.Sha256[..12]}…, inputs {Describe(card.Inputs)}, outputs {Describe(card.Outputs)})");
+                    if (!File.Exists(Path.Combine(directory, ModelBundle.ManifestFile)))
+                    {
+                        var card = ModelCard.ReadFolder(directory);
+                        context.Out.WriteLine($"{directory}: ok ({card.Name}, sha256 {card.Sha256[..12]}…, inputs {Describe(card.Inputs)}, outputs {Describe(card.Outputs)})");
+                    }
                     continue;
                 }
                 failed++;
@@ -50,6 +59,27 @@ internal static class ModelsCommand
             return failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;
+    }
+
+    /// <summary>The shipped models: the ONNX backbones and bundles under models/ beside the program or above the working directory.</summary>
+    private static string[] Shipped()
+    {
+        var bundle = DefaultBundle.Locate() ?? throw new FileNotFoundException($"no DIR given and no shipped {DefaultBundle.RelativePath} found; name the models to verify.");
+        var models = Path.GetDirectoryName(bundle)!;
+        return Directory.GetDirectories(models).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>A bundle: loading it checks the seal, every file's sha256 and the embedded ONNX models against their cards.</summary>
+    private static IReadOnlyList<string> VerifyBundle(CliContext context, string directory)
+    {
+        ModelBundle bundle;
+        try { bundle = ModelBundle.Load(directory); }
+        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or IOException) { return [ex.Message]; }
+        var manifest = bundle.Manifest;
+        context.Out.WriteLine($"{directory}: ok (bundle {manifest.Name}, pipeline {manifest.Pipeline}, {manifest.Files.Count} files sealed, "
+                              + $"bundle sha256 {ModelBundle.Sha256(Path.Combine(directory, ModelBundle.ManifestFile))[..12]}…, {manifest.TrainingCases} training cases)");
+        if (manifest.IntendedUse is { } use) context.Out.WriteLine($"  intended use: {use}");
+        return [];
     }
 
     private static Command Card(CliContext context)

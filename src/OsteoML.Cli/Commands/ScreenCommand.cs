@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace OsteoML.Cli.Commands;
 
 /// <summary>
-/// <c>osteoml screen --model MODEL STUDY [--json] [--qa-png FILE] [--dicom-out DIR] [--push URL]</c>: BMD, class, probabilities, per-level values,
+/// <c>osteoml screen [--model MODEL] STUDY [--json] [--qa-png FILE] [--dicom-out DIR] [--push URL]</c>: BMD, class, probabilities, per-level values,
 /// site calibration and QA flags of the CT series in a folder (or of a NIfTI CT file). Exit 0 with a BMD, 3 when the series was read but
 /// L1/L2 could not be named (no guess), 1 when it could not be read.
 /// </summary>
@@ -20,7 +20,7 @@ internal static class ScreenCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = ModelOption();
+        var model = ScreeningModelOption();
         var folder = new Argument<FileSystemInfo>("STUDY") { Description = "Folder with the study's CT series (searched recursively for DICOM), or a NIfTI CT file (.nii, .nii.gz; scanner fields from a JSON sidecar beside it)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per series instead of a table." };
         var qaPng = new Option<FileInfo?>("--qa-png") { Description = "Write the QA image (sagittal + coronal with masks, ROI, per-level HU and BMD) to this PNG." };
@@ -46,7 +46,7 @@ internal static class ScreenCommand
         });
         command.SetAction(parseResult =>
         {
-            var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
+            var bundle = LoadBundle(context, parseResult.GetValue(model));
             var studies = StudySource.FromPath(parseResult.GetValue(folder)!.FullName);
             if (studies.Studies.Count == 0)
                 throw new InvalidDataException($"{parseResult.GetValue(folder)!.FullName}: no CT series to screen{(studies.Failures.Count > 0 ? $" ({studies.Failures[0].Reason})" : "")}.");
@@ -106,6 +106,23 @@ internal static class ScreenCommand
     }
 
     internal static Option<DirectoryInfo> ModelOption() => new("--model", "-m") { Description = "Model bundle folder (from osteoml train).", Required = true };
+
+    /// <summary>--model for the commands that screen: optional, the shipped default bundle when not given.</summary>
+    internal static Option<DirectoryInfo?> ScreeningModelOption() => new("--model", "-m")
+    {
+        Description = $"Model bundle folder (from osteoml train). Default: the shipped {DefaultBundle.RelativePath} (synthetic training data, research use only).",
+    };
+
+    /// <summary>The bundle given with --model, else the shipped default (one line naming it on stderr, so nobody uses it unknowingly).</summary>
+    internal static ModelBundle LoadBundle(CliContext context, DirectoryInfo? given)
+    {
+        if (given is not null) return ModelBundle.Load(given.FullName);
+        var path = DefaultBundle.Locate()
+                   ?? throw new FileNotFoundException($"no --model given and the default bundle {DefaultBundle.RelativePath} is not beside osteoml ({AppContext.BaseDirectory}) nor above the working directory; pass --model.");
+        var bundle = ModelBundle.Load(path);
+        context.Error.WriteLine($"notice: no --model given; using the shipped default bundle {DefaultBundle.Name}. {bundle.Manifest.IntendedUse}");
+        return bundle;
+    }
 
     internal static Option<string> DeviceOption() => new("--device")
     {

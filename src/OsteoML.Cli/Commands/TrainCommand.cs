@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using OsteoML.AutoTune.Tuners;
 using OsteoML.Evaluation;
+using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Definitions;
 using OsteoML.Pipelines.Heads;
 using OsteoML.Pipelines.Screening;
@@ -46,6 +47,7 @@ internal static class TrainCommand
                 Budget = parseResult.GetValue(budget) is { } b ? ParseDuration(b) : null,
                 MaxTrials = parseResult.GetValue(trials),
                 Seed = parseResult.GetValue(seed),
+                IntendedUse = BundleIntendedUse.ForCohort(cohortDirectory),
             });
             var test = Evaluate(context, result, "test");
             context.Out.WriteLine($"wrote {result.Bundle.Directory} ({result.Bundle.Manifest.TrainingCases} training studies){(test is null ? "" : $"; test predictions in {test}")}");

@@ -44,6 +44,7 @@ internal sealed class ConsoleResultSink(CliContext context, bool json) : IStudyR
             table.AddRow(level.Level, $"{F(level.MeanHu!.Value, 1)} HU (median {F(level.MedianHu ?? double.NaN, 1)}, {F(level.VolumeCm3 ?? double.NaN, 1)} cm³) ≈ {F(level.BmdEstimate ?? double.NaN, 1)} mg/cm³");
         table.AddRow("tissues (HU)", string.Join(", ", r.Tissues.Select(t => $"{t.Key.Replace("_hu", "")} {(t.Value is { } v ? F(v, 0) : "–")}")));
         table.AddRow("QA flags", r.QaFlags.Count == 0 ? "none" : string.Join(", ", r.QaFlags));
+        if (r.IntendedUse is { } use) table.AddRow("intended use", Markup.Escape(use));
         context.Console.Write(table);
     }
 

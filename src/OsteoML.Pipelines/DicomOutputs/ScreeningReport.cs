@@ -123,7 +123,7 @@ public static class ScreeningReport
             TextItem(Contains, C.ResultSchemaVersion, ResultProvenance.ResultSchemaVersion.ToString(CultureInfo.InvariantCulture)),
             TextItem(HasConceptModifier, C.AlgorithmName, provenance.BundleName),
             TextItem(HasConceptModifier, C.AlgorithmVersion, provenance.OsteomlVersion),
-            TextItem(HasConceptModifier, C.AlgorithmParameters, $"bundle sha256 {provenance.BundleSha256}; research use, not for diagnosis"));
+            TextItem(HasConceptModifier, C.AlgorithmParameters, $"bundle sha256 {provenance.BundleSha256}; {provenance.IntendedUse ?? "research use, not for diagnosis"}"));
         return group;
     }
 }

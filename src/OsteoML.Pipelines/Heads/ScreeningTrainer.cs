@@ -28,6 +28,9 @@ public sealed record TrainingOptions
     public Action<string>? Log { get; init; }
     public Action<StudyFeatures>? StudyDone { get; init; }
     public IProgress<TrialRecord>? Trials { get; init; }
+
+    /// <summary>Written into the bundle's manifest and stamped on every result it makes (<see cref="BundleManifest.IntendedUse"/>).</summary>
+    public string? IntendedUse { get; init; }
 }
 
 /// <summary>A trained bundle, the features it was trained and tested on, and its heads to score them.</summary>
@@ -107,7 +110,7 @@ public static class ScreeningTrainer
         }
         else heads["bmd"] = $"HU line: BMD = {huLine.Intercept:F2} + {huLine.Slope:F4}·HU (n = {huLine.Cases}, residual SD {huLine.ResidualSd:F2}); ACR thresholds 80/120";
 
-        var bundle = Write(ml, definition, outputDirectory, model, view.Schema, segmentation, features, huLine, heads, featureLength, train.Count, tuning);
+        var bundle = Write(ml, definition, outputDirectory, model, view.Schema, segmentation, features, huLine, heads, featureLength, train.Count, tuning, options.IntendedUse);
         return new TrainingResult(bundle, rows, tuning, headsModel);
     }
 
@@ -154,7 +157,7 @@ public static class ScreeningTrainer
 
     private static ModelBundle Write(MLContext ml, PipelineDefinition definition, string directory, ITransformer model, DataViewSchema inputSchema,
         string segmentation, string? features, HuLine huLine, Dictionary<string, string> heads, int featureLength, int trainingCases,
-        IReadOnlyList<TuningResult> tuning)
+        IReadOnlyList<TuningResult> tuning, string? intendedUse)
     {
         Directory.CreateDirectory(directory);
         ModelBundle.CopyModel(segmentation, directory, ModelBundle.SegmentationDirectory);
@@ -186,6 +189,7 @@ public static class ScreeningTrainer
             HuLine = huLine,
             Heads = heads,
             TrainingCases = trainingCases,
+            IntendedUse = intendedUse,
         });
         return ModelBundle.Load(directory);
     }

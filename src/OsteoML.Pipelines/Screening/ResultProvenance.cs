@@ -6,12 +6,13 @@ namespace OsteoML.Pipelines.Screening;
 /// <summary>
 /// What made a result: the bundle (its name and the SHA-256 of its manifest, which lists the SHA-256 of every file in it,
 /// so one hash names the whole bundle), the global model and segmentation model hashes, the osteoml version and the
-/// result schema version. Every JSON line, CSV row and SR carries it, so results from different bundles never mix unseen.
+/// result schema version, and what the bundle may be used for. Every JSON line, CSV row and SR carries it, so results from different bundles never mix unseen.
 /// </summary>
-public sealed record ResultProvenance(string BundleName, string BundleSha256, string ModelSha256, string SegmentationModelSha256, string OsteomlVersion)
+public sealed record ResultProvenance(string BundleName, string BundleSha256, string ModelSha256, string SegmentationModelSha256, string OsteomlVersion,
+    string? IntendedUse = null)
 {
-    /// <summary>Version of the result's fields: 2 added the provenance fields (1: results before them).</summary>
-    public const int ResultSchemaVersion = 2;
+    /// <summary>Version of the result's fields: 2 added the provenance fields (1: results before them), 3 the bundle's intended use.</summary>
+    public const int ResultSchemaVersion = 3;
 
     /// <summary>This build's version ("1.2.3" of "1.2.3+commit": build metadata is noise in a result).</summary>
     public static string CurrentOsteomlVersion => VersionOf(typeof(ResultProvenance).Assembly);
@@ -21,7 +22,8 @@ public sealed record ResultProvenance(string BundleName, string BundleSha256, st
         ModelBundle.Sha256(Path.Combine(bundle.Directory, ModelBundle.ManifestFile)),
         bundle.ModelSha256,
         segmentationModelSha256,
-        CurrentOsteomlVersion);
+        CurrentOsteomlVersion,
+        bundle.Manifest.IntendedUse);
 
     /// <summary>The result stamped with this provenance.</summary>
     public StudyResult Stamp(StudyResult result) => result with
@@ -29,6 +31,7 @@ public sealed record ResultProvenance(string BundleName, string BundleSha256, st
         BundleSha256 = BundleSha256,
         OsteomlVersion = OsteomlVersion,
         ResultSchemaVersion = ResultSchemaVersion,
+        IntendedUse = IntendedUse,
     };
 
     public static string VersionOf(Assembly assembly)

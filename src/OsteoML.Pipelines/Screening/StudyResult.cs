@@ -52,6 +52,8 @@ public sealed record StudyResult
     public string? BundleSha256 { get; init; }
     public string? OsteomlVersion { get; init; }
     public int? ResultSchemaVersion { get; init; }
+    /// <summary>The bundle's intended-use statement (<see cref="Bundles.BundleManifest.IntendedUse"/>), e.g. research use only for synthetic training data.</summary>
+    public string? IntendedUse { get; init; }
 
     [JsonIgnore] public int? ClassIndex => Class is null ? null : AcrClasses.Names.ToList().IndexOf(Class);
 

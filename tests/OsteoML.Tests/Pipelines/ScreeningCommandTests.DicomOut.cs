@@ -65,7 +65,7 @@ public sealed partial class ScreeningCommandTests
         var header = csv[0].Split(',');
         var bundleSha = ModelBundle.Sha256(Path.Combine(_model, ModelBundle.ManifestFile));
         Assert.IsTrue(csv.Skip(1).All(l => l.Split(',')[Array.IndexOf(header, "bundle_sha256")] == bundleSha), "every CSV row names the bundle");
-        Assert.IsTrue(csv.Skip(1).All(l => l.Split(',')[Array.IndexOf(header, "result_schema_version")] == "2"));
+        Assert.IsTrue(csv.Skip(1).All(l => l.Split(',')[Array.IndexOf(header, "result_schema_version")] == OsteoML.Pipelines.Screening.ResultProvenance.ResultSchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         var other = Path.Combine(TestPaths.NewTempDirectory(), "baseline");
         Assert.AreEqual(0, CliRun.Of("train", "--pipeline", _data.BaselineDefinition, "--cohort", _data.Cohort, "--out", other, "--cache-dir", _data.Cache).ExitCode);
