@@ -28,7 +28,7 @@ internal static class WatchCommand
     {
         var source = new Option<Uri?>("--dicomweb")
         {
-            Description = "DICOMweb root to watch, e.g. http://pacs:8042/dicom-web. Credentials as for --push.",
+            Description = "DICOMweb root to watch, e.g. http://pacs:8042/dicom-web. Credentials (for it and --push) from OSTEOML_DICOMWEB_USER/OSTEOML_DICOMWEB_PASSWORD or OSTEOML_DICOMWEB_CREDENTIALS_FILE.",
             Required = true,
             CustomParser = r => ScreenCommand.HttpUrl(r, "--dicomweb"),
         };

@@ -39,10 +39,12 @@ public sealed partial class ScreeningCommandTests
             {{orthanc.Upload("broken")}}
             poll broken
             poll after
-            # Without --once, on a fresh state folder: SIGTERM once the first series is sent stops after the series in hand.
+            # Without --once, on a fresh state folder: SIGTERM half a second into the first poll, while the first series is
+            # being retrieved or screened (measured: the record was written 1.9 s after the signal), stops after that series.
             {{watch.Replace("--state state --once", "--state stopped --interval 1")}} > stop.out 2> stop.err &
             w=$!
-            for i in $(seq 1 1200); do grep -q "object(s) sent" stop.out && break; sleep 0.1; done
+            for i in $(seq 1 1200); do grep -q "watching" stop.err && break; sleep 0.05; done
+            sleep 0.5
             kill -TERM $w
             wait $w
             echo $? > stop.rc
@@ -79,11 +81,12 @@ public sealed partial class ScreeningCommandTests
         StringAssert.Contains(Read("after.out"), "3 already done", context);
         Assert.AreEqual(Count("broken"), Count("after"), context);
 
-        // SIGTERM: a clean stop (0, or 3 when the broken series was reached first), never a kill mid-series (143).
+        // SIGTERM: a clean stop (0, or 3 when the broken series was reached first), never a kill mid-series (143), and
+        // whatever was sent is recorded whole (how far it got depends on the machine's speed, so no count is asserted).
         StringAssert.Matches(Read("stop.rc"), new System.Text.RegularExpressions.Regex("^[03]$"), "SIGTERM ends the watcher cleanly\n" + Read("stop.err"));
         StringAssert.Contains(Read("stop.err"), "stopped;", context);
         var stopped = File.ReadAllLines(Path.Combine(work, "stopped", "watch.jsonl"));
-        Assert.IsTrue(stopped.Length >= 1 && stopped.All(l => JsonDocument.Parse(l).RootElement.GetProperty("status").GetString() is "ok" or "failed"), Read("stop.err"));
+        Assert.IsTrue(stopped.All(l => JsonDocument.Parse(l).RootElement.GetProperty("status").GetString() is "ok" or "failed"), Read("stop.err"));
         Assert.AreEqual(stopped.Count(l => l.Contains("\"ok\"", StringComparison.Ordinal)), Read("stop.out").Split('\n').Count(l => l.Contains("object(s) sent", StringComparison.Ordinal)),
             "every series sent is recorded");
         Assert.IsFalse(Directory.Exists(Path.Combine(work, "stopped", "incoming")) && Directory.EnumerateFileSystemEntries(Path.Combine(work, "stopped", "incoming")).Any());
