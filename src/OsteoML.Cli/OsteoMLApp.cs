@@ -40,6 +40,8 @@ public static class OsteoMLApp
                 Output = context.Out,
                 Error = context.Error,
                 EnableDefaultExceptionHandler = false,
+                // Ctrl-C and SIGTERM cancel the command's token; `watch` finishes and records the study in hand first.
+                ProcessTerminationTimeout = parseResult.CommandResult.Command.Name == WatchCommand.Name ? WatchCommand.StopGrace : TimeSpan.FromSeconds(2),
             });
         }
         catch (Exception ex)
@@ -60,6 +62,7 @@ public static class OsteoMLApp
         root.Subcommands.Add(BatchCommand.Create(context));
         root.Subcommands.Add(ResultsCommand.Create(context));
         root.Subcommands.Add(PullCommand.Create(context));
+        root.Subcommands.Add(WatchCommand.Create(context));
         root.Subcommands.Add(CalibrateCommand.Create(context));
         root.Subcommands.Add(BundleCommand.Create(context));
         root.Subcommands.Add(EvaluateCommand.Create(context));
@@ -106,7 +109,7 @@ public static class OsteoMLApp
     /// <summary>Exceptions our libraries throw for bad input or environment; their message is the whole story.</summary>
     private static bool IsExpected(Exception ex) => ex is IOException or InvalidDataException or FormatException
         or ArgumentException or NotSupportedException or UnauthorizedAccessException or InvalidOperationException
-        or OperationCanceledException;
+        or OperationCanceledException or System.Net.Http.HttpRequestException;
 
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 

@@ -61,22 +61,42 @@ public sealed class DicomWebClient : IDisposable
     {
         var query = string.Join('&', match.Select(m => $"{Uri.EscapeDataString(m.Key)}={Uri.EscapeDataString(m.Value)}")
             .Append("includefield=00201208"));
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUri, "studies?" + query));
+        return Search("studies?" + query, study => new DicomWebStudy(
+            Value(study, "0020000D") ?? "",
+            Value(study, "00080020"),
+            Values(study, "00080061"),
+            int.TryParse(Value(study, "00201208"), out var n) ? n : null));
+    }
+
+    /// <summary>A QIDO-RS GET returning DICOM JSON: one <typeparamref name="T"/> per object of the array.</summary>
+    private IReadOnlyList<T> Search<T>(string pathAndQuery, Func<JsonElement, T> read)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUri, pathAndQuery));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/dicom+json"));
         using var response = Send(request, "QIDO-RS");
         var body = ReadBody(response);
         if (body.Trim().Length == 0) return [];
         using var json = JsonDocument.Parse(body);
-        return json.RootElement.EnumerateArray().Select(study => new DicomWebStudy(
-            Value(study, "0020000D") ?? "",
-            Value(study, "00080020"),
-            Values(study, "00080061"),
-            int.TryParse(Value(study, "00201208"), out var n) ? n : null)).ToList();
+        return json.RootElement.EnumerateArray().Select(read).ToList();
+    }
 
-        static string[] Values(JsonElement e, string tag) =>
-            e.TryGetProperty(tag, out var element) && element.TryGetProperty("Value", out var values)
-                ? values.EnumerateArray().Select(v => v.ToString()).ToArray() : [];
-        static string? Value(JsonElement e, string tag) => Values(e, tag).FirstOrDefault();
+    private static string[] Values(JsonElement e, string tag) =>
+        e.TryGetProperty(tag, out var element) && element.TryGetProperty("Value", out var values)
+            ? values.EnumerateArray().Select(v => v.ToString()).ToArray() : [];
+
+    private static string? Value(JsonElement e, string tag) => Values(e, tag).FirstOrDefault();
+
+    /// <summary>
+    /// QIDO-RS (PS3.18 §10.6): GET <c>{root}/studies/{uid}/series</c>: each series' UID, modality and instance count, so a
+    /// caller can pick the CT series and leave derived objects (SR, SEG, secondary captures) alone.
+    /// </summary>
+    public IReadOnlyList<DicomWebSeries> SearchSeries(string studyInstanceUid)
+    {
+        RequireUid(studyInstanceUid, nameof(studyInstanceUid));
+        return Search($"studies/{studyInstanceUid}/series?includefield=00201209", series => new DicomWebSeries(
+            Value(series, "0020000E") ?? "",
+            Value(series, "00080060"),
+            int.TryParse(Value(series, "00201209"), out var n) ? n : null));
     }
 
     /// <summary>
@@ -85,9 +105,21 @@ public sealed class DicomWebClient : IDisposable
     /// </summary>
     public IReadOnlyList<string> RetrieveStudy(string studyInstanceUid, string folder)
     {
-        if (!DicomUID.IsValid(studyInstanceUid))
-            throw new ArgumentException($"'{DicomValues.Printable(studyInstanceUid)}' is not a UID.", nameof(studyInstanceUid));
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUri, $"studies/{studyInstanceUid}"));
+        RequireUid(studyInstanceUid, nameof(studyInstanceUid));
+        return Retrieve($"studies/{studyInstanceUid}", folder);
+    }
+
+    /// <summary>WADO-RS of one series (<c>{root}/studies/{study}/series/{series}</c>), saved as <see cref="RetrieveStudy"/> does.</summary>
+    public IReadOnlyList<string> RetrieveSeries(string studyInstanceUid, string seriesInstanceUid, string folder)
+    {
+        RequireUid(studyInstanceUid, nameof(studyInstanceUid));
+        RequireUid(seriesInstanceUid, nameof(seriesInstanceUid));
+        return Retrieve($"studies/{studyInstanceUid}/series/{seriesInstanceUid}", folder);
+    }
+
+    private IReadOnlyList<string> Retrieve(string path, string folder)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUri, path));
         request.Headers.TryAddWithoutValidation("Accept", "multipart/related; type=\"application/dicom\"");
         using var response = Send(request, "WADO-RS");
         var boundary = response.Content.Headers.ContentType?.Parameters.FirstOrDefault(p => p.Name == "boundary")?.Value?.Trim('"')
@@ -102,11 +134,17 @@ public sealed class DicomWebClient : IDisposable
             var sop = DicomFile.Open(new MemoryStream(part), new IO.DicomReadOptions { StopAtPixelData = true }).Dataset.GetString(DicomTag.SOPInstanceUID);
             if (!DicomUID.IsValid(sop))
                 throw new InvalidDataException($"WADO-RS from {BaseUri}: an instance with an invalid SOP Instance UID.");
-            var path = Path.Combine(folder, sop + ".dcm");
-            File.WriteAllBytes(path, part);
-            files.Add(path);
+            var file = Path.Combine(folder, sop + ".dcm");
+            File.WriteAllBytes(file, part);
+            files.Add(file);
         }
         return files;
+    }
+
+    private static void RequireUid(string uid, string parameter)
+    {
+        if (!DicomUID.IsValid(uid))
+            throw new ArgumentException($"'{DicomValues.Printable(uid)}' is not a UID.", parameter);
     }
 
     private HttpResponseMessage Send(HttpRequestMessage request, string service)

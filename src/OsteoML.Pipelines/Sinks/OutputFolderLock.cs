@@ -17,8 +17,10 @@ public sealed class OutputFolderLock : IDisposable
 
     private OutputFolderLock(FileStream handle, string holderPath) => (_handle, _holderPath) = (handle, holderPath);
 
+    /// <param name="holderKind">What kind of run holds such a folder, for the refusal ("batch run", "watch").</param>
+    /// <param name="option">The option that names another folder, for the refusal.</param>
     /// <exception cref="IOException">Another process holds the folder; the message names it.</exception>
-    public static OutputFolderLock Acquire(string directory)
+    public static OutputFolderLock Acquire(string directory, string holderKind = "batch run", string option = "--out")
     {
         var lockPath = Path.Combine(directory, LockFile);
         var holderPath = Path.Combine(directory, HolderFile);
@@ -32,7 +34,7 @@ public sealed class OutputFolderLock : IDisposable
             string holder;
             try { holder = File.ReadAllText(holderPath).Trim(); }
             catch (IOException) { holder = "another process"; }
-            throw new IOException($"{directory}: in use by another batch run ({(holder.Length > 0 ? holder : "another process")}); wait for it to finish or use another --out.");
+            throw new IOException($"{directory}: in use by another {holderKind} ({(holder.Length > 0 ? holder : "another process")}); wait for it to finish or use another {option}.");
         }
         var text = string.Create(CultureInfo.InvariantCulture,
             $"PID {Environment.ProcessId} on {Environment.MachineName}, started {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC");

@@ -41,36 +41,11 @@ public sealed class ResultsFolderSink : IStudyResultSink
             JsonlPath = Path.Combine(directory, "results.jsonl");
             CsvPath = Path.Combine(directory, "results.csv");
             _jsonl = new FileStream(JsonlPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-            var bytes = new byte[_jsonl.Length];
-            _jsonl.ReadExactly(bytes);
-            var kept = new MemoryStream();
-            var lineNumber = 0;
-            var start = 0;
-            while (start < bytes.Length)
+            JsonLinesFile.Load(_jsonl, JsonlPath, text =>
             {
-                lineNumber++;
-                var newline = Array.IndexOf(bytes, (byte)'\n', start);
-                var end = newline < 0 ? bytes.Length : newline;
-                var text = Encoding.UTF8.GetString(bytes, start, end - start);
-                if (newline < 0)
-                    _warnings.Add($"{JsonlPath}:{lineNumber}: torn last line (the run was interrupted while writing it); dropped, its series will be screened again");
-                else if (text.Trim().Length > 0)
-                {
-                    if (Parse(text, out var reason) is not { } record)
-                        _warnings.Add($"{JsonlPath}:{lineNumber}: not a result line ({reason}); dropped, its series will be screened again");
-                    else if (_done.TryAdd(record.Key, record.Result))
-                        kept.Write(bytes, start, end - start + 1);
-                }
-                start = end + 1;
-            }
-            if (kept.Length != bytes.Length)
-            {
-                // Rewrite without the bad lines (under the folder's lock), so they are reported once, not on every run.
-                _jsonl.SetLength(0);
-                _jsonl.Write(kept.GetBuffer(), 0, (int)kept.Length);
-                _jsonl.Flush(flushToDisk: true);
-            }
-            _jsonl.Position = _jsonl.Length;
+                if (Parse(text, out var reason) is not { } record) return new(false, reason);
+                return new(_done.TryAdd(record.Key, record.Result));
+            }, _warnings, "a result line", "its series will be screened again");
             Resumed = _done.Count;
         }
         catch
@@ -127,10 +102,7 @@ public sealed class ResultsFolderSink : IStudyResultSink
                                                + "use another --out, or --redo to screen those series again with this bundle.");
             }
             foreach (var (key, _) in foreign) _done.Remove(key);
-            var kept = string.Concat(_done.Select(p => JsonLine(p.Key, p.Value) + "\n"));
-            _jsonl.SetLength(0);
-            _jsonl.Write(Encoding.UTF8.GetBytes(kept));
-            _jsonl.Flush(flushToDisk: true);
+            JsonLinesFile.Replace(_jsonl, Encoding.UTF8.GetBytes(string.Concat(_done.Select(p => JsonLine(p.Key, p.Value) + "\n"))));
             Resumed = _done.Count;
             Redone = foreign.Count;
         }
@@ -154,12 +126,11 @@ public sealed class ResultsFolderSink : IStudyResultSink
     {
         // Records of inputs that never reached the screener (unreadable folders) carry the provenance too.
         if (result.BundleSha256 is null && _provenance is not null) result = _provenance.Stamp(result);
-        var bytes = Encoding.UTF8.GetBytes(JsonLine(key, result) + "\n");
+        var line = JsonLine(key, result);
         lock (_gate)
         {
             if (!_done.TryAdd(key, result)) return;
-            _jsonl.Write(bytes);
-            _jsonl.Flush(flushToDisk: true);
+            JsonLinesFile.Append(_jsonl, line);
         }
     }
 

@@ -6,7 +6,7 @@ namespace OsteoML.Tests.Cli;
 public sealed class CommandLineTests
 {
     private static readonly string[] Groups =
-        ["dicom", "synth", "models", "train", "screen", "batch", "pull", "calibrate", "bundle", "evaluate", "export", "demo", "bench"];
+        ["dicom", "synth", "models", "train", "screen", "batch", "pull", "watch", "calibrate", "bundle", "evaluate", "export", "demo", "bench"];
 
     [TestMethod]
     public void Help_lists_every_command_group()
@@ -36,6 +36,18 @@ public sealed class CommandLineTests
         Assert.AreEqual(ExitCodes.Usage, run.ExitCode);
         StringAssert.Contains(run.Error, arg);
         StringAssert.Contains(run.Error, "Usage:");
+    }
+
+    [TestMethod]
+    [DataRow("--model m --state s", "--dicomweb")]
+    [DataRow("--dicomweb ftp://pacs/ --model m --state s", "not an http(s) URL")]
+    [DataRow("--dicomweb http://pacs/dicom-web --model m --state s --since 2026-12-01", "not a date YYYYMMDD")]
+    [DataRow("--dicomweb http://pacs/dicom-web --model m --state s --interval 0", "at least 1 second")]
+    public void Watch_usage_errors_exit_2_and_say_why(string arguments, string reason)
+    {
+        var run = CliRun.Of(["watch", .. arguments.Split(' ')]);
+        Assert.AreEqual(ExitCodes.Usage, run.ExitCode, run.Error);
+        StringAssert.Contains(run.Error, reason);
     }
 
     [TestMethod]

@@ -18,54 +18,23 @@ public sealed partial class ScreeningCommandTests
         var row = Rows.First(r => _data.Column(r, "split") == "test" && _data.Column(r, "covers_l1") == "1" && _data.Column(r, "covers_l2") == "1");
         var seriesDir = Path.Combine(_data.Cohort, _data.Column(row, "series_dir"));
         var work = TestPaths.NewTempDirectory("orthanc");
+        var orthanc = OrthancSandbox.Create(work);
+        var root = OrthancSandbox.DicomWebRoot;
+        var cli = OrthancSandbox.Cli;
         // The second run rewrites the files (new content times) and pushes them again: Orthanc must then hold exactly those bytes.
-        // A fresh network namespace has every port free; the number only has to be stable within the test.
-        const int port = 28042;
-        var user = "u" + Guid.NewGuid().ToString("N")[..8];
-        var password = Guid.NewGuid().ToString("N");
-        File.WriteAllText(Path.Combine(work, "orthanc.json"), JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["Name"] = "osteoml-test",
-            ["StorageDirectory"] = Path.Combine(work, "db"),
-            ["IndexDirectory"] = Path.Combine(work, "db"),
-            ["HttpPort"] = port,
-            ["DicomServerEnabled"] = false,
-            ["RemoteAccessAllowed"] = false,
-            ["AuthenticationEnabled"] = true,
-            ["RegisteredUsers"] = new Dictionary<string, string> { [user] = password },
-            ["OverwriteInstances"] = true,
-            ["Plugins"] = new[] { "/usr/share/orthanc/plugins/libOrthancDicomWeb.so" },
-            ["DicomWeb"] = new Dictionary<string, object> { ["Enable"] = true, ["Root"] = "/dicom-web/" },
-        }));
-        var credentials = Path.Combine(work, "credentials");
-        File.WriteAllText(credentials, $"{user}:{password}\n");
-        var root = $"http://127.0.0.1:{port}/dicom-web";
         var output = Path.Combine(work, "out");
-        var cli = Path.Combine(AppContext.BaseDirectory, "osteoml.dll");
         File.WriteAllText(Path.Combine(work, "check.py"), CheckScript);
-        var script = $$"""
-            set -e
-            cd '{{work}}'
-            ip link set lo up
-            Orthanc orthanc.json > orthanc.log 2>&1 &
-            pid=$!
-            trap 'kill $pid' EXIT
-            for i in $(seq 1 150); do curl -sf -u '{{user}}:{{password}}' http://127.0.0.1:{{port}}/system > /dev/null && break; sleep 0.2; done
-            # The CT study reaches the PACS through Orthanc's own REST API (not our client).
-            for f in '{{seriesDir}}'/*; do curl -sf -u '{{user}}:{{password}}' --data-binary @"$f" http://127.0.0.1:{{port}}/instances > /dev/null; done
-            export OSTEOML_DICOMWEB_CREDENTIALS_FILE='{{credentials}}'
-            dotnet '{{cli}}' pull '{{root}}' --list --json > list.json
+        var run = orthanc.Run($$"""
+            {{orthanc.Upload(seriesDir)}}
+            {{cli}} pull '{{root}}' --list --json > list.json
             study=$(/usr/bin/python3 -c "import json; print(json.loads(open('list.json').readline())['studyInstanceUid'])")
-            dotnet '{{cli}}' pull '{{root}}' --study "$study" --out pulled > pull.txt
-            dotnet '{{cli}}' screen --model '{{_model}}' "pulled/$study" --json --cache-dir '{{_data.Cache}}' --dicom-out '{{output}}' --push '{{root}}' > first.json
-            dotnet '{{cli}}' screen --model '{{_model}}' "pulled/$study" --json --cache-dir '{{_data.Cache}}' --dicom-out '{{output}}' --push '{{root}}' > second.json
-            /usr/bin/python3 check.py '{{root}}' '{{user}}' '{{password}}' '{{output}}' '{{seriesDir}}' "pulled/$study"
-            """;
-        File.WriteAllText(Path.Combine(work, "run.sh"), script);
-        var run = ExternalTool.Run("unshare", ["-rn", "bash", Path.Combine(work, "run.sh")], timeout: TimeSpan.FromMinutes(10));
-        var log = File.Exists(Path.Combine(work, "orthanc.log")) ? File.ReadAllText(Path.Combine(work, "orthanc.log")) : "";
-        Assert.AreEqual(0, run.ExitCode, $"{run.StdErr}\n{run.StdOut}\nOrthanc log tail:\n{log[Math.Max(0, log.Length - 2000)..]}");
-        Assert.DoesNotContain(password, run.StdOut + run.StdErr, "the password is never printed");
+            {{cli}} pull '{{root}}' --study "$study" --out pulled > pull.txt
+            {{cli}} screen --model '{{_model}}' "pulled/$study" --json --cache-dir '{{_data.Cache}}' --dicom-out '{{output}}' --push '{{root}}' > first.json
+            {{cli}} screen --model '{{_model}}' "pulled/$study" --json --cache-dir '{{_data.Cache}}' --dicom-out '{{output}}' --push '{{root}}' > second.json
+            /usr/bin/python3 check.py '{{root}}' '{{orthanc.User}}' '{{orthanc.Password}}' '{{output}}' '{{seriesDir}}' "pulled/$study"
+            """, TimeSpan.FromMinutes(10));
+        Assert.AreEqual(0, run.ExitCode, $"{run.StdErr}\n{run.StdOut}\nOrthanc log tail:\n{orthanc.LogTail()}");
+        Assert.DoesNotContain(orthanc.Password, run.StdOut + run.StdErr, "the password is never printed");
 
         using var check = JsonDocument.Parse(run.StdOut.Trim().Split('\n')[^1]);
         var c = check.RootElement;
