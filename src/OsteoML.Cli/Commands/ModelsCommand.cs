@@ -29,7 +29,8 @@ internal static class ModelsCommand
         var directories = new Argument<string[]>("DIR")
         {
             Description = "Model directories, each with model.onnx and card.json (e.g. models/vbnet-lite), or model bundles with bundle.json "
-                          + $"(e.g. {DefaultBundle.RelativePath}). Default: every model and bundle under the shipped models/.",
+                          + $"(e.g. {DefaultBundle.RelativePath}). Default: every folder of the models/ that holds the default bundle (beside osteoml, "
+                          + "else above the working directory).",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var command = new Command("verify", "Check each model's sha256 and IO contract against its card, and each bundle's seal, file hashes and embedded models; exit 1 on any mismatch.") { directories };
@@ -61,7 +62,11 @@ internal static class ModelsCommand
         return command;
     }
 
-    /// <summary>The shipped models: the ONNX backbones and bundles under models/ beside the program or above the working directory.</summary>
+    /// <summary>
+    /// What ships: every folder of the models/ holding the default bundle. Beside a built or published osteoml that is the
+    /// bundle alone (it embeds the backbones, which loading checks against their cards); in a checkout, when run from
+    /// there, also the backbones' own folders.
+    /// </summary>
     private static string[] Shipped()
     {
         var bundle = DefaultBundle.Locate() ?? throw new FileNotFoundException($"no DIR given and no shipped {DefaultBundle.RelativePath} found; name the models to verify.");

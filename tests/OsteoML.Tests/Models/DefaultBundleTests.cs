@@ -42,14 +42,32 @@ public sealed class DefaultBundleTests
     }
 
     [TestMethod]
-    public void Models_verify_without_arguments_checks_the_backbones_and_the_default_bundle()
+    public void Models_verify_checks_the_default_bundle_with_or_without_arguments_and_refuses_a_tampered_copy()
     {
-        var run = CliRun.Of("models", "verify");
-        Assert.AreEqual(0, run.ExitCode, run.Error);
-        StringAssert.Contains(run.Out, "vbnet-lite: ok");
-        StringAssert.Contains(run.Out, "densenet-lite: ok");
-        StringAssert.Contains(run.Out, $"{DefaultBundle.Name}: ok (bundle {DefaultBundle.Name}");
-        StringAssert.Contains(run.Out, "intended use: Research use only");
+        var all = CliRun.Of("models", "verify");
+        Assert.AreEqual(0, all.ExitCode, all.Error);
+        StringAssert.Contains(all.Out, $"{DefaultBundle.Name}: ok (bundle {DefaultBundle.Name}");
+        StringAssert.Contains(all.Out, "intended use: Research use only");
+
+        var models = Path.Combine(TestPaths.RepoRoot, "models");
+        var named = CliRun.Of("models", "verify", Path.Combine(models, "vbnet-lite"), Path.Combine(models, "densenet-lite"), Shipped);
+        Assert.AreEqual(0, named.ExitCode, named.Error);
+        Assert.HasCount(3, named.Out.Split('\n').Where(l => l.Contains(": ok (")));
+
+        // One changed byte in the copy's heads: verify names the file and fails.
+        var copy = Path.Combine(TestPaths.NewTempDirectory("osteoml-default-bundle"), DefaultBundle.Name);
+        foreach (var file in Directory.GetFiles(Shipped, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(Shipped, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var bytes = File.ReadAllBytes(Path.Combine(copy, ModelBundle.ModelFile));
+        bytes[bytes.Length / 2] ^= 0x01;
+        File.WriteAllBytes(Path.Combine(copy, ModelBundle.ModelFile), bytes);
+        var tampered = CliRun.Of("models", "verify", copy);
+        Assert.AreEqual(1, tampered.ExitCode, tampered.Out);
+        StringAssert.Contains(tampered.Error, $"{ModelBundle.ModelFile}: sha256");
     }
 
     [TestMethod]
