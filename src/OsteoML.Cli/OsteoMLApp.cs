@@ -40,8 +40,8 @@ public static class OsteoMLApp
                 Output = context.Out,
                 Error = context.Error,
                 EnableDefaultExceptionHandler = false,
-                // Ctrl-C and SIGTERM cancel the command's token; `watch` finishes and records the study in hand first.
-                ProcessTerminationTimeout = parseResult.CommandResult.Command.Name == WatchCommand.Name ? WatchCommand.StopGrace : TimeSpan.FromSeconds(2),
+                // Ctrl-C and SIGTERM cancel the command's token; `watch` and `batch` finish and record the studies in hand first.
+                ProcessTerminationTimeout = parseResult.CommandResult.Command.Name is WatchCommand.Name or BatchCommand.Name ? WatchCommand.StopGrace : TimeSpan.FromSeconds(2),
             });
         }
         catch (Exception ex)

@@ -17,6 +17,8 @@ namespace OsteoML.Cli.Commands;
 /// </summary>
 internal static class BatchCommand
 {
+    public const string Name = "batch";
+
     public static Command Create(CliContext context)
     {
         var model = ScreenCommand.ScreeningModelOption();
@@ -31,10 +33,12 @@ internal static class BatchCommand
         var push = ScreenCommand.PushOption();
         var redo = new Option<bool>("--redo") { Description = "Screen again the series whose results in --out were written by another bundle (without it, such a folder is refused)." };
         var results = ResultsOption.Create();
-        var command = new Command("batch", "Screen every study under a folder, resumably.") { model, root, output, jobs, truth, qa, device, cache, dicomOut, push, redo, results };
+        var command = new Command(Name, "Screen every study under a folder, resumably.") { model, root, output, jobs, truth, qa, device, cache, dicomOut, push, redo, results };
         var shardOption = new ShardOption();
         shardOption.AddTo(command);
-        command.SetAction((parseResult, cancellation) => Task.FromResult(Run(parseResult, cancellation)));
+        // On a worker thread: System.CommandLine cancels the token on Ctrl-C/SIGTERM only once the action has handed back
+        // its task, so a synchronous action would be killed mid-study instead of stopping after the studies in hand.
+        command.SetAction((parseResult, cancellation) => Task.Run(() => Run(parseResult, cancellation), CancellationToken.None));
         return command;
 
         int Run(ParseResult parseResult, CancellationToken cancellation)
@@ -79,16 +83,31 @@ internal static class BatchCommand
                 store,
                 database,
             ]);
-            ScreenCommand.WithProgress(context, "screening", pending.Count, advance =>
+            var stopped = false;
+            try
             {
-                Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = jobCount, CancellationToken = cancellation }, study =>
+                ScreenCommand.WithProgress(context, "screening", pending.Count, advance =>
                 {
-                    sinks.Write(screener.Run(study));
-                    advance();
+                    Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = jobCount, CancellationToken = cancellation }, study =>
+                    {
+                        sinks.Write(screener.Run(study));
+                        advance();
+                    });
+                    return 0;
                 });
-                return 0;
-            });
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                // Parallel.ForEach starts no new study once cancelled and lets those in hand finish: all of them are recorded.
+                stopped = true;
+            }
             sinks.Complete();
+            if (stopped)
+            {
+                context.Error.WriteLine($"stopped by a signal: {store.Results.Count} result(s) recorded in {store.JsonlPath}; run the same command again to resume");
+                ResultsOption.ReportWrites(context, database);
+                return ExitCodes.Stopped;
+            }
             var all = store.Results;
             ResultsOption.ReportWrites(context, database);
             if (parseResult.GetValue(truth) is { } manifest) WritePredictions(context, store, all, manifest.FullName);

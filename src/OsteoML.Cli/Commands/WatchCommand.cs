@@ -20,7 +20,7 @@ internal static class WatchCommand
 
     /// <summary>
     /// How long Ctrl-C or SIGTERM wait for the series in hand to be finished, sent and recorded (System.CommandLine's
-    /// default, 2 s, would end the process mid-study). Schedulers that send SIGTERM should allow as much.
+    /// default, 2 s, would end the process mid-study); `batch` uses the same. Schedulers that send SIGTERM should allow as much.
     /// </summary>
     public static readonly TimeSpan StopGrace = TimeSpan.FromMinutes(10);
 

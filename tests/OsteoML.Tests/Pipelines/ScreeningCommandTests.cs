@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using OsteoML.Calibration;
 using OsteoML.Pipelines.Bundles;
@@ -292,6 +293,49 @@ public sealed partial class ScreeningCommandTests
         Assert.HasCount(series.Count + 1, File.ReadAllLines(Path.Combine(output, "results.jsonl")));
         var predictions = File.ReadAllLines(Path.Combine(output, "predictions.csv"));
         Assert.AreEqual(rows.Count(r => r[statusColumn] == "ok"), predictions.Length - 1);
+    }
+
+    [TestMethod]
+    public void Batch_stopped_by_sigterm_finishes_the_studies_in_hand_records_them_and_resumes()
+    {
+        var root = TestPaths.NewTempDirectory();
+        var series = Rows.Select(r => (Uid: _data.Column(r, "series_uid"), Dir: Path.Combine(_data.Cohort, _data.Column(r, "series_dir")))).Take(8).ToList();
+        foreach (var (uid, dir) in series)
+            CopyDirectory(dir, Path.Combine(root, uid));
+        var output = Path.Combine(TestPaths.NewTempDirectory(), "out");
+        var jsonl = Path.Combine(output, "results.jsonl");
+
+        // SIGTERM (what Kubernetes and Slurm send) once the first result is on disk.
+        var cli = Path.Combine(AppContext.BaseDirectory, "osteoml.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { cli, "batch", "--model", _model, root, "--out", output, "--cache-dir", _data.Cache, "--jobs", "2" }) start.ArgumentList.Add(a);
+        string error;
+        int exitCode;
+        using (var child = Process.Start(start)!)
+        {
+            var stderr = child.StandardError.ReadToEndAsync();
+            var clock = Stopwatch.StartNew();
+            while (!child.HasExited && (!File.Exists(jsonl) || File.ReadAllLines(jsonl).Length < 1) && clock.Elapsed < TimeSpan.FromMinutes(3))
+                Thread.Sleep(20);
+            Assert.IsFalse(child.HasExited, $"the batch finished before it could be stopped: {stderr.Result}");
+            using (var kill = Process.Start("kill", ["-TERM", child.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
+            Assert.IsTrue(child.WaitForExit(TimeSpan.FromMinutes(3)), "the batch did not stop after SIGTERM");
+            exitCode = child.ExitCode;
+            error = stderr.Result;
+        }
+        Assert.AreEqual(130, exitCode, error);
+        StringAssert.Contains(error, "stopped by a signal");
+        var recorded = File.ReadAllLines(jsonl);
+        Assert.IsLessThan(series.Count, recorded.Length, "the signal came before the end");
+        // Nothing torn, and results.csv was written from what is recorded: one row per recorded line.
+        foreach (var line in recorded) JsonDocument.Parse(line).Dispose();
+        Assert.HasCount(recorded.Length + 1, File.ReadAllLines(Path.Combine(output, "results.csv")));
+
+        var rerun = CliRun.Of("batch", "--model", _model, root, "--out", output, "--cache-dir", _data.Cache);
+        Assert.AreEqual(0, rerun.ExitCode, rerun.Error);
+        StringAssert.Contains(rerun.Error, $"resuming: {recorded.Length} result(s)");
+        var keys = File.ReadAllLines(jsonl).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("key").GetString()).ToList();
+        CollectionAssert.AreEquivalent(series.Select(s => s.Uid).ToList(), keys, "every series exactly once");
     }
 
     private static double[] Tissues(JsonElement result) =>
