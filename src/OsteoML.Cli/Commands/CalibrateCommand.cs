@@ -150,7 +150,7 @@ internal static class CalibrateCommand
                     ? existing with { Phantom = layout.Name, CreatedAt = DateTimeOffset.UtcNow, Reference = reference }
                     : new SitePhantomProfile { SiteKey = site, Phantom = layout.Name, Calibrations = [], CreatedAt = DateTimeOffset.UtcNow, Reference = reference };
                 profiles[site] = profile.With(fit) with { Warnings = profile.Warnings.Where(w => !w.StartsWith($"{kvp} kVp:", StringComparison.Ordinal)).Concat(warnings).ToArray() };
-                fits.Add(new PhantomFitSummary(site, kvp, fit.Scale.ToString(), fit.SlopeHuPerMg, fit.InterceptHu, fit.RmsResidualMgCm3));
+                fits.Add(new PhantomFitSummary(site, kvp, fit.Scale.ToString(), fit.SlopeHuPerMg, fit.InterceptHu, double.IsFinite(fit.RmsResidualMgCm3) ? fit.RmsResidualMgCm3 : null));
                 table.AddRow(Markup.Escape(site), kvp.ToString(), Markup.Escape(fit.Scale.ToString()), ScreenCommand.F(fit.SlopeHuPerMg, 3), ScreenCommand.F(fit.InterceptHu, 1),
                     ScreenCommand.F(fit.RmsResidualMgCm3, 2), Markup.Escape(string.Join(", ", fit.Inserts.Select(i => $"{i.Name} {ScreenCommand.F(i.MeasuredHu, 1)}"))));
                 foreach (var warning in warnings) context.Error.WriteLine($"warning: site '{site}': {warning}");

@@ -42,4 +42,46 @@ public sealed partial class ScreeningCommandTests
         Assert.HasCount(1, reasons);
         StringAssert.Contains(reasons[0]!.GetValue<string>(), "calibration needs at least 5");
     }
+
+    /// <summary>
+    /// <c>calibrate --learning-curve --json</c> and <c>calibrate --phantom --json</c>: one JSON object each, whose points
+    /// are the learning curve's CSV rows and whose fits are the phantom profile the bundle now holds.
+    /// </summary>
+    [TestMethod]
+    public void Calibrate_json_covers_the_learning_curve_and_phantom_runs()
+    {
+        var directory = Path.Combine(TestPaths.NewTempDirectory(), "curve");
+        var curve = CliRun.Of("calibrate", "--model", _model, "--cohort", _data.Cohort, "--learning-curve", "--ks", "5", "--draws", "3", "--out", directory,
+            "--cache-dir", _data.Cache, "--json");
+        Assert.AreEqual(0, curve.ExitCode, curve.Error);
+        var summary = JsonNode.Parse(curve.Out)!.AsObject();
+        Assert.AreEqual("learningCurve", summary["run"]!.GetValue<string>());
+        var points = summary["learningCurve"]!.AsArray();
+        var csv = File.ReadAllLines(Path.Combine(directory, "learning-curve.csv"));
+        Assert.HasCount(csv.Length - 1, points, "one point per CSV row");
+        var header = csv[0].Split(',');
+        foreach (var (point, row) in points.Zip(csv.Skip(1).Select(l => l.Split(','))))
+        {
+            Assert.AreEqual(row[Array.IndexOf(header, "k")], point!["k"]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.AreEqual(row[Array.IndexOf(header, "draws")], point["draws"]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (point["draws"]!.GetValue<int>() > 0)
+                Assert.AreEqual(double.Parse(row[Array.IndexOf(header, "mae_mean")], System.Globalization.CultureInfo.InvariantCulture), point["maeMean"]!.GetValue<double>(), 1e-9);
+            else Assert.IsNull(point["maeMean"]);
+        }
+
+        var phantoms = TestPaths.NewTempDirectory("osteoml-phantoms-json");
+        OsteoML.Synthesis.Output.PhantomScanWriter.Write(OsteoML.Synthesis.Cohort.CohortPreset.Ci, phantoms, new DateOnly(2022, 6, 1), 5,
+            s => s.Id == PipelineTestData.CalibrationScanner);
+        var calibrated = Path.Combine(TestPaths.NewTempDirectory(), "model-phantom-json");
+        var run = CliRun.Of("calibrate", "--model", _model, "--phantom", phantoms, "--inserts", Path.Combine(phantoms, "inserts.json"), "--out", calibrated, "--json");
+        Assert.AreEqual(0, run.ExitCode, run.Error);
+        var fits = JsonNode.Parse(run.Out)!["phantoms"]!.AsArray();
+        var profile = ModelBundle.Load(calibrated).PhantomProfiles.Values.Single();
+        CollectionAssert.AreEquivalent(profile.Calibrations.Select(c => c.Kvp).ToArray(), fits.Select(f => f!["kvp"]!.GetValue<int>()).ToArray());
+        foreach (var fit in fits)
+        {
+            Assert.AreEqual(profile.SiteKey, fit!["site"]!.GetValue<string>());
+            Assert.AreEqual(profile.At(fit["kvp"]!.GetValue<int>())!.SlopeHuPerMg, fit["slopeHuPerMg"]!.GetValue<double>(), 1e-12);
+        }
+    }
 }
