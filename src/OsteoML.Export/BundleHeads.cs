@@ -14,10 +14,14 @@ namespace OsteoML.Export;
 public sealed record HeadTrainer(TrainerFamily Family, ParameterSet Parameters, string Choice);
 
 /// <summary>
-/// One trial of a head's tuning as the exports report it: the metric (null when undefined or not measured — a fixed
-/// trainer is one trial without one) and the loss the tuner minimised.
+/// One trial of a head's tuning as the exports report it: the tuning metric (null when undefined or not measured), the
+/// loss the tuner minimised, and ML.NET's evaluator metrics of its folds (<see cref="TrialRecord.Evaluation"/>; empty in
+/// logs written before they were recorded). A fixed trainer is one trial of status <see cref="TrialStatus.Fixed"/>.
 /// </summary>
-public sealed record HeadTrial(int Trial, string Family, ParameterSet Parameters, double? Metric, double Loss, double Seconds, string Status);
+public sealed record HeadTrial(int Trial, string Family, ParameterSet Parameters, double? Metric, double Loss, double Seconds, TrialStatus Status)
+{
+    public IReadOnlyDictionary<string, double> Evaluation { get; init; } = new Dictionary<string, double>();
+}
 
 /// <summary>
 /// The trainable end of a bundle's fitted chain, cut from the feature stages: the <c>Concatenate</c> into
@@ -97,26 +101,33 @@ public sealed class BundleHeads
     {
         var head = task == HeadTask.BmdRegression ? "bmd" : "class";
         var log = Path.Combine(bundle.Directory, $"trials-{head}.csv");
-        if (!File.Exists(log))
+        var trials = File.Exists(log) ? ReadTrials(log, task) : [];
+        if (trials.Count == 0 || trials is [{ Status: TrialStatus.Fixed }])
         {
             var choice = (task == HeadTask.BmdRegression ? bundle.Definition.Heads.Bmd : bundle.Definition.Heads.Class)
                 ?? throw new InvalidDataException($"{bundle.Directory}: the pipeline definition names no {head} trainer.");
             var fixedTrainer = choice.Build(task);
-            return (new HeadTrainer(fixedTrainer.Family, fixedTrainer.Parameters, "fixed by the pipeline definition"),
-                [new HeadTrial(1, fixedTrainer.Family.Name, fixedTrainer.Parameters, null, double.NaN, 0, "fixed")]);
+            // The definition's parameters at full precision (the log keeps 4 significant digits); bundles trained before
+            // fixed trainers were cross-validated have no log and no score.
+            var trial = trials is [var crossValidated] ? crossValidated with { Parameters = fixedTrainer.Parameters }
+                : new HeadTrial(0, fixedTrainer.Family.Name, fixedTrainer.Parameters, null, double.NaN, 0, TrialStatus.Fixed);
+            return (new HeadTrainer(fixedTrainer.Family, fixedTrainer.Parameters, "fixed by the pipeline definition"), [trial]);
         }
-        var trials = ReadTrials(log, task);
         // The tuner's own rule (TuningExperiment): the completed trial of least finite loss, the first on ties.
-        var best = trials.Where(t => t.Status == "completed" && double.IsFinite(t.Loss)).MinBy(t => t.Loss)
+        var best = trials.Where(t => t.Status == TrialStatus.Completed && double.IsFinite(t.Loss)).MinBy(t => t.Loss)
             ?? throw new InvalidDataException($"{log}: no completed trial with a finite loss.");
         var family = TrainerCatalog.Select(task, [best.Family])[0];
         return (new HeadTrainer(family, best.Parameters, $"tuned: trial {best.Trial} of {trials.Count}"), trials);
     }
 
+    /// <summary>trial, family, parameters, metric, metric_sd, loss, seconds, status, error: the columns every tuning log has.</summary>
+    private const int FixedTrialColumns = 9;
+
     /// <summary>Reads a tuning log (<c>TuningResult.ToDataFrame</c> saved as CSV); parameters are typed by their family's search space.</summary>
     internal static IReadOnlyList<HeadTrial> ReadTrials(string path, HeadTask task)
     {
-        var frame = DataFrame.LoadCsv(path, dataTypes: Enumerable.Repeat(typeof(string), 9).ToArray());
+        var columns = File.ReadLines(path).First().Split(',').Length;
+        var frame = DataFrame.LoadCsv(path, dataTypes: Enumerable.Repeat(typeof(string), columns).ToArray());
         string Cell(long row, string column) => frame.Columns.IndexOf(column) >= 0
             ? frame[column][row]?.ToString() ?? "" : throw new InvalidDataException($"{path}: no column {column}.");
         var trials = new List<HeadTrial>();
@@ -126,8 +137,12 @@ public sealed class BundleHeads
             var family = TrainerCatalog.Select(task, [Cell(r, "family")])[0];
             double Number(string column) => double.TryParse(Cell(r, column), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;
             var metric = Number("metric");
+            if (!Enum.TryParse<TrialStatus>(Cell(r, "status"), ignoreCase: true, out var status))
+                throw new InvalidDataException($"{where}: unknown status '{Cell(r, "status")}'.");
+            // Columns after the fixed ones are ML.NET's evaluator metrics of the trial (TuningResult.ToDataFrame).
+            var evaluation = frame.Columns.Skip(FixedTrialColumns).Select(c => c.Name).ToDictionary(name => name, Number);
             trials.Add(new HeadTrial(int.Parse(Cell(r, "trial"), CultureInfo.InvariantCulture), family.Name, ParseParameters(Cell(r, "parameters"), family, where),
-                double.IsFinite(metric) ? metric : null, Number("loss"), Number("seconds"), Cell(r, "status")));
+                double.IsFinite(metric) ? metric : null, Number("loss"), Number("seconds"), status) { Evaluation = evaluation });
         }
         return trials;
     }

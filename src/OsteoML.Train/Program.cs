@@ -4,5 +4,5 @@ namespace OsteoML.Train;
 
 public static class Program
 {
-    public static int Main(string[] args) => TrainApp.Run(args, new CliContext(Console.Out, Console.Error));
+    public static int Main(string[] args) => TrainApp.Run(args, new CliContext(Console.Out, Console.Error, outputIsTerminal: !Console.IsOutputRedirected));
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using OsteoML.AutoTune.Search;
 using OsteoML.AutoTune.Tuners;
 
@@ -44,13 +45,14 @@ public sealed record TrialRecord(
     double Loss,
     double Seconds,
     TrialStatus Status,
-    string? Error = null);
-
-public enum TrialStatus
+    string? Error = null)
 {
-    Completed,
-    Failed,
-    Cancelled,
+    /// <summary>
+    /// ML.NET's evaluator metrics of the held-out folds, fold means, by ML.NET's (and Model Builder's) names: RSquared,
+    /// MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError for the BMD head; MicroAccuracy, MacroAccuracy, LogLoss,
+    /// LogLossReduction for the class head. Empty when the trial did not complete.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Evaluation { get; init; } = new Dictionary<string, double>();
 }
 
 /// <summary>
@@ -79,10 +81,7 @@ public sealed class TuningExperiment(TuningOptions options)
             throw new ArgumentException("the feature table has no class column: the class head cannot be tuned.");
 
         var label = task == HeadTask.BmdRegression ? "Bmd" : "Class";
-        var data = new MLContext(Options.Seed);
-        var folds = GroupKFold.Split(table.Group, Options.Folds, Options.Seed)
-            .Select(f => (Train: data.Data.Cache(table.ToDataView(data, f.Train)), Test: data.Data.Cache(table.ToDataView(data, f.Test)), Rows: f.Test))
-            .ToArray();
+        var folds = Folds(table);
 
         var tuners = families.Select((f, i) => Tuner.Create(Options.Tuner, f.Space, Options.Seed * 7919 + i)).ToArray();
         var chooser = new FamilyChooser(families.Count, Options.Seed);
@@ -101,14 +100,7 @@ public sealed class TuningExperiment(TuningOptions options)
             TrialRecord record;
             try
             {
-                // A fold on which the metric is undefined (macro-AUC on a fold holding one class) says nothing about
-                // the trainer: the mean is over the folds where it is defined, NaN when it is defined on none.
-                var perFold = folds.Select((fold, f) => CrossValidateFold(families[family], proposal.Parameters, label, fold.Train, fold.Test, fold.Rows, table, f, budget.Token))
-                    .Where(v => v is not null).Select(v => v!.Value).ToArray();
-                var mean = perFold.Length > 0 ? perFold.Average() : double.NaN;
-                var sd = perFold.Length > 1 ? Math.Sqrt(perFold.Sum(v => (v - mean) * (v - mean)) / (perFold.Length - 1)) : 0;
-                record = new TrialRecord(trial, families[family].Name, proposal.Parameters, mean, sd, Options.Metric.ToLoss(mean),
-                    (clock.Elapsed - started).TotalSeconds, TrialStatus.Completed);
+                record = CrossValidate(trial, families[family], proposal.Parameters, label, folds, table, TrialStatus.Completed, budget.Token);
             }
             catch (OperationCanceledException) when (budget.IsCancellationRequested)
             {
@@ -145,8 +137,45 @@ public sealed class TuningExperiment(TuningOptions options)
         return new TuningResult(Options, families.First(f => f.Name == best.Family), best, records, cancellationToken.IsCancellationRequested);
     }
 
-    private double? CrossValidateFold(TrainerFamily family, ParameterSet parameters, string label, IDataView train, IDataView test,
-        IReadOnlyList<int> rows, FeatureTable table, int fold, CancellationToken cancellation)
+    /// <summary>
+    /// One trainer at one point, scored as a trial is (the same folds, seeds and metrics): how a trainer that was not
+    /// tuned — a pipeline definition's fixed choice — gets a cross-validated score of its own (status <see cref="TrialStatus.Fixed"/>).
+    /// </summary>
+    public TrialRecord CrossValidate(FeatureTable table, TrainerFamily family, ParameterSet parameters)
+    {
+        var task = Options.Metric.TaskOf();
+        if (family.Task != task)
+            throw new ArgumentException($"trainer {family.Name} is a {family.Task} trainer but the metric {Options.Metric} needs {task}.");
+        return CrossValidate(0, family, parameters, task == HeadTask.BmdRegression ? "Bmd" : "Class", Folds(table), table, TrialStatus.Fixed, CancellationToken.None);
+    }
+
+    private (IDataView Train, IDataView Test, IReadOnlyList<int> Rows)[] Folds(FeatureTable table)
+    {
+        var data = new MLContext(Options.Seed);
+        return GroupKFold.Split(table.Group, Options.Folds, Options.Seed)
+            .Select(f => (data.Data.Cache(table.ToDataView(data, f.Train)), data.Data.Cache(table.ToDataView(data, f.Test)), (IReadOnlyList<int>)f.Test))
+            .ToArray();
+    }
+
+    private TrialRecord CrossValidate(int trial, TrainerFamily family, ParameterSet parameters, string label,
+        (IDataView Train, IDataView Test, IReadOnlyList<int> Rows)[] folds, FeatureTable table, TrialStatus status, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var scored = folds.Select((fold, f) => CrossValidateFold(family, parameters, label, fold.Train, fold.Test, fold.Rows, table, f, cancellation)).ToArray();
+        // A fold on which the metric is undefined (macro-AUC on a fold holding one class) says nothing about
+        // the trainer: the mean is over the folds where it is defined, NaN when it is defined on none.
+        var perFold = scored.Where(s => s.Metric is not null).Select(s => s.Metric!.Value).ToArray();
+        var mean = perFold.Length > 0 ? perFold.Average() : double.NaN;
+        var sd = perFold.Length > 1 ? Math.Sqrt(perFold.Sum(v => (v - mean) * (v - mean)) / (perFold.Length - 1)) : 0;
+        var evaluation = scored[0].Evaluation.Keys.ToDictionary(k => k, k => scored.Average(s => s.Evaluation[k]));
+        return new TrialRecord(trial, family.Name, parameters, mean, sd, Options.Metric.ToLoss(mean), clock.Elapsed.TotalSeconds, status)
+        {
+            Evaluation = evaluation,
+        };
+    }
+
+    private (double? Metric, IReadOnlyDictionary<string, double> Evaluation) CrossValidateFold(TrainerFamily family, ParameterSet parameters, string label,
+        IDataView train, IDataView test, IReadOnlyList<int> rows, FeatureTable table, int fold, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         var ml = new MLContext(Options.Seed + fold);
@@ -154,9 +183,11 @@ public sealed class TuningExperiment(TuningOptions options)
         try
         {
             var model = family.Build(ml, parameters, label).Fit(train);
-            var value = Options.Metric.Compute(ml, model.Transform(test), table, rows);
+            var scored = model.Transform(test);
+            var value = Options.Metric.Compute(ml, scored, table, rows);
+            var evaluation = Evaluate(ml, scored, family.Task, label);
             (model as IDisposable)?.Dispose();
-            return value;
+            return (value, evaluation);
         }
         catch (Exception) when (cancellation.IsCancellationRequested)
         {
@@ -164,6 +195,33 @@ public sealed class TuningExperiment(TuningOptions options)
             throw new OperationCanceledException(cancellation);
         }
     }
+
+    /// <summary>
+    /// ML.NET's own evaluator on a scored fold: the metrics Model Builder reports and ranks by, under their names. A model
+    /// whose scores are not all numbers gets NaN throughout (the evaluator would skip those rows and look better).
+    /// </summary>
+    private static IReadOnlyDictionary<string, double> Evaluate(MLContext ml, IDataView scored, HeadTask task, string label)
+    {
+        if (task == HeadTask.BmdRegression)
+        {
+            if (scored.GetColumn<float>("Score").Any(s => !float.IsFinite(s))) return NaNs(RegressionNames);
+            var m = ml.Regression.Evaluate(scored, labelColumnName: label);
+            return Named(RegressionNames, m.RSquared, m.MeanAbsoluteError, m.MeanSquaredError, m.RootMeanSquaredError);
+        }
+        if (scored.GetColumn<float[]>("Score").Any(s => !s.All(float.IsFinite))) return NaNs(MulticlassNames);
+        var c = ml.MulticlassClassification.Evaluate(scored, labelColumnName: label);
+        return Named(MulticlassNames, c.MicroAccuracy, c.MacroAccuracy, c.LogLoss, c.LogLossReduction);
+    }
+
+    private static readonly string[] RegressionNames =
+        [nameof(RegressionMetrics.RSquared), nameof(RegressionMetrics.MeanAbsoluteError), nameof(RegressionMetrics.MeanSquaredError), nameof(RegressionMetrics.RootMeanSquaredError)];
+
+    private static readonly string[] MulticlassNames =
+        [nameof(MulticlassClassificationMetrics.MicroAccuracy), nameof(MulticlassClassificationMetrics.MacroAccuracy), nameof(MulticlassClassificationMetrics.LogLoss), nameof(MulticlassClassificationMetrics.LogLossReduction)];
+
+    private static Dictionary<string, double> Named(string[] names, params double[] values) => names.Zip(values).ToDictionary(p => p.First, p => p.Second);
+
+    private static Dictionary<string, double> NaNs(string[] names) => names.ToDictionary(n => n, _ => double.NaN);
 }
 
 /// <summary>The outcome of a tuning run: the best trial, every trial as a table, and the means to refit the best.</summary>
@@ -192,20 +250,26 @@ public sealed class TuningResult
 
     /// <summary>
     /// Every trial, in order: trial, family, parameters, metric (fold mean), metric_sd (across folds), loss
-    /// (what was minimised), seconds, status, error.
+    /// (what was minimised), seconds, status, error, then one column per <see cref="TrialRecord.Evaluation"/> metric.
     /// </summary>
-    public DataFrame ToDataFrame()
+    public DataFrame ToDataFrame() => ToDataFrame(Trials);
+
+    /// <summary>These trials as <see cref="ToDataFrame()"/> lays them out (also a fixed trainer's one cross-validated trial).</summary>
+    public static DataFrame ToDataFrame(IReadOnlyList<TrialRecord> trials)
     {
         var frame = new DataFrame(
-            new Int32DataFrameColumn("trial", Trials.Select(t => t.Trial)),
-            new StringDataFrameColumn("family", Trials.Select(t => t.Family)),
-            new StringDataFrameColumn("parameters", Trials.Select(t => t.Parameters.ToString())),
-            new DoubleDataFrameColumn("metric", Trials.Select(t => t.Metric)),
-            new DoubleDataFrameColumn("metric_sd", Trials.Select(t => t.MetricSd)),
-            new DoubleDataFrameColumn("loss", Trials.Select(t => t.Loss)),
-            new DoubleDataFrameColumn("seconds", Trials.Select(t => t.Seconds)),
-            new StringDataFrameColumn("status", Trials.Select(t => t.Status.ToString().ToLowerInvariant())),
-            new StringDataFrameColumn("error", Trials.Select(t => t.Error ?? "")));
+            new Int32DataFrameColumn("trial", trials.Select(t => t.Trial)),
+            new StringDataFrameColumn("family", trials.Select(t => t.Family)),
+            new StringDataFrameColumn("parameters", trials.Select(t => t.Parameters.ToString())),
+            new DoubleDataFrameColumn("metric", trials.Select(t => t.Metric)),
+            new DoubleDataFrameColumn("metric_sd", trials.Select(t => t.MetricSd)),
+            new DoubleDataFrameColumn("loss", trials.Select(t => t.Loss)),
+            new DoubleDataFrameColumn("seconds", trials.Select(t => t.Seconds)),
+            new StringDataFrameColumn("status", trials.Select(t => t.Status.ToString().ToLowerInvariant())),
+            new StringDataFrameColumn("error", trials.Select(t => t.Error ?? "")));
+        // Then ML.NET's evaluator metrics (TrialRecord.Evaluation), one column each, NaN for a trial that did not complete.
+        foreach (var name in trials.SelectMany(t => t.Evaluation.Keys).Distinct())
+            frame.Columns.Add(new DoubleDataFrameColumn(name, trials.Select(t => t.Evaluation.GetValueOrDefault(name, double.NaN))));
         return frame;
     }
 }

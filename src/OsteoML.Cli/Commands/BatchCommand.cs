@@ -21,16 +21,16 @@ internal static class BatchCommand
 
     public static Command Create(CliContext context)
     {
-        var model = ScreenCommand.ScreeningModelOption();
+        var model = SharedOptions.ScreeningModel();
         var root = new Argument<FileSystemInfo>("ROOT") { Description = "Folder tree of DICOM studies, a cohort manifest (.csv; series_dir may name DICOM folders or NIfTI files) or one NIfTI CT file." };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder for results.jsonl, results.csv (and predictions.csv with --truth).", Required = true };
-        var jobs = ScreenCommand.JobsOption();
+        var jobs = SharedOptions.Jobs();
         var truth = new Option<FileInfo?>("--truth") { Description = "Cohort manifest with the reference BMD: also write predictions.csv in the evaluation format." };
         var qa = new Option<bool>("--qa-png") { Description = "Write each study's QA image to OUT/qa/." };
-        var device = ScreenCommand.DeviceOption();
-        var cache = ScreenCommand.CacheOption();
-        var dicomOut = ScreenCommand.DicomOutOption();
-        var push = ScreenCommand.PushOption();
+        var device = SharedOptions.Device();
+        var cache = SharedOptions.Cache();
+        var dicomOut = SharedOptions.DicomOut();
+        var push = SharedOptions.Push();
         var redo = new Option<bool>("--redo") { Description = "Screen again the series whose results in --out were written by another bundle (without it, such a folder is refused)." };
         var results = ResultsOption.Create();
         var command = new Command(Name, "Screen every study under a folder, resumably.") { model, root, output, jobs, truth, qa, device, cache, dicomOut, push, redo, results };
@@ -53,10 +53,10 @@ internal static class BatchCommand
 
         int Screen(ParseResult parseResult, CancellationToken cancellation, ResultsFolderSink store, string rootPath)
         {
-            var bundle = ScreenCommand.LoadBundle(context, parseResult.GetValue(model));
+            var bundle = SharedOptions.LoadBundle(context, parseResult.GetValue(model));
             var studies = StudySource.FromPath(rootPath);
             var jobCount = parseResult.GetValue(jobs);
-            using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, ScreenCommand.Device(parseResult, device),
+            using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, SharedOptions.DeviceOf(parseResult, device),
                 threads: Math.Max(1, Environment.ProcessorCount / jobCount));
             store.Adopt(screener.Provenance, parseResult.GetValue(redo));
             if (store.Redone > 0) context.Error.WriteLine($"--redo: {store.Redone} result(s) of another bundle dropped; those series are screened again");

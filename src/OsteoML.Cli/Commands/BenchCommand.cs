@@ -19,7 +19,7 @@ internal static class BenchCommand
     {
         var model = new Option<DirectoryInfo?>("--model", "-m") { Description = "Model bundle for screen and batch (e.g. demo-output/model)." };
         var studies = new Option<DirectoryInfo?>("--studies") { Description = "Folder of studies, one per subfolder: screen times the first, batch all of them." };
-        var jobs = ScreenCommand.JobsOption();
+        var jobs = SharedOptions.Jobs();
         var demo = new Option<bool>("--demo") { Description = "Also time `osteoml demo` on a fresh folder under --out (minutes)." };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Work folder: logs, batch and demo output, bench.json.", Required = true };
         var command = new Command("bench", "Time screen, batch and demo as new processes (wall time, peak RSS) against the goals; `bench/run` runs every benchmark.")

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OsteoML.Calibration;
+using OsteoML.Cli.Summaries;
 using OsteoML.Evaluation;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;
@@ -13,13 +14,14 @@ namespace OsteoML.Cli.Commands;
 /// <summary>
 /// <c>osteoml calibrate --model MODEL --cohort DIR --cases CASES.csv [--objective …] [--out MODEL2]</c>: one calibration
 /// profile per scanner site present among the cases (site key from the DICOM headers), with before/after metrics;
-/// <c>--learning-curve</c> instead measures MAE and AUC against k per independent site, as a table and a plot.
+/// <c>--learning-curve</c> instead measures MAE and AUC against k per independent site, as a table and a plot. <c>--json</c>
+/// prints a <see cref="CalibrateSummary"/> instead of the tables.
 /// </summary>
 internal static class CalibrateCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = ScreenCommand.ModelOption();
+        var model = SharedOptions.Model();
         var cohort = new Option<DirectoryInfo?>("--cohort", "-c") { Description = "Folder the cases' series_dir paths are relative to (required unless --phantom)." };
         var phantom = new Option<DirectoryInfo?>("--phantom") { Description = "Calibration phantom scans (DICOM, any folder tree; one series per scanner and kVp): fit each scanner's HU scale and density line per kVp and store them in the bundle." };
         var reference = new Option<bool>("--reference") { Description = "With --phantom: these are phantom scans of the scanners the model was trained on; other sites' studies are mapped onto their lines." };
@@ -35,12 +37,13 @@ internal static class CalibrateCommand
         var learningCurve = new Option<bool>("--learning-curve") { Description = "Measure MAE and AUC against k (5, 10, 20, 40) per site instead of writing profiles." };
         var ks = new Option<string>("--ks") { Description = "Learning-curve k values.", DefaultValueFactory = _ => "5,10,20,40" };
         var draws = new Option<int>("--draws") { Description = "Learning-curve draws per k.", DefaultValueFactory = _ => 20 };
-        var jobs = ScreenCommand.JobsOption();
-        var device = ScreenCommand.DeviceOption();
-        var cache = ScreenCommand.CacheOption();
+        var jobs = SharedOptions.Jobs();
+        var device = SharedOptions.Device();
+        var cache = SharedOptions.Cache();
+        var json = SharedOptions.Json("the profiles (or learning curve, or phantom fits) and where they were written");
         var command = new Command("calibrate", "Fit per-site calibration profiles from local QCT-labelled cases.")
         {
-            model, cohort, phantom, inserts, reference, cases, objective, output, learningCurve, ks, draws, jobs, device, cache,
+            model, cohort, phantom, inserts, reference, cases, objective, output, learningCurve, ks, draws, jobs, device, cache, json,
         };
         command.Validators.Add(r =>
         {
@@ -49,9 +52,11 @@ internal static class CalibrateCommand
         });
         command.SetAction(parseResult =>
         {
+            var summary = parseResult.GetValue(json) ? context : null;
+            var human = summary is null ? context : context.WithoutOutput();
             var bundle = ModelBundle.Load(parseResult.GetValue(model)!.FullName);
             if (parseResult.GetValue(phantom) is { } phantomDirectory)
-                return CalibratePhantom(context, bundle, phantomDirectory.FullName, parseResult.GetValue(inserts)!.FullName,
+                return CalibratePhantom(human, summary, bundle, phantomDirectory.FullName, parseResult.GetValue(inserts)!.FullName,
                     parseResult.GetValue(output)?.FullName ?? bundle.Directory, parseResult.GetValue(reference));
             var cohortDirectory = parseResult.GetValue(cohort)!.FullName;
             var curve = parseResult.GetValue(learningCurve);
@@ -60,18 +65,23 @@ internal static class CalibrateCommand
             var studies = StudySource.FromManifest(casesPath, cohortDirectory, s => parseResult.GetValue(cases) is not null || s.Split == "independent");
             foreach (var failure in studies.Failures) context.Error.WriteLine($"skipped {failure.Location}: {failure.Reason}");
             var cacheDirectory = parseResult.GetValue(cache)?.FullName ?? Path.Combine(cohortDirectory, ".osteoml-cache");
-            var (sites, skipped) = LocalCases(context, bundle, studies, cacheDirectory, ScreenCommand.Device(parseResult, device), parseResult.GetValue(jobs));
+            var (sites, skipped) = LocalCases(human, bundle, studies, cacheDirectory, SharedOptions.DeviceOf(parseResult, device), parseResult.GetValue(jobs));
             var options = new SiteCalibrationOptions { Objective = ParseObjective(parseResult.GetValue(objective)!).Objective, MinimumOsteoporosisSensitivity = ParseObjective(parseResult.GetValue(objective)!).Floor };
             if (curve)
             {
                 var directory = parseResult.GetValue(output)?.FullName ?? Path.Combine(bundle.Directory, "learning-curve");
                 var kValues = parseResult.GetValue(ks)!.Split(',').Select(k => int.Parse(k.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-                WriteLearningCurve(context, bundle, sites, kValues, parseResult.GetValue(draws), options, directory);
+                var points = WriteLearningCurve(human, bundle, sites, kValues, parseResult.GetValue(draws), options, directory);
+                summary?.WriteSummary(new CalibrateSummary(CalibrationRun.LearningCurve, directory, skipped + studies.Failures.Count)
+                {
+                    LearningCurve = points.Select(LearningCurveSummary.Of).ToList(),
+                });
                 return skipped > 0 || studies.Failures.Count > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
             }
             var target = parseResult.GetValue(output)?.FullName ?? bundle.Directory;
-            var refused = Calibrate(context, bundle, sites, options, target);
-            return refused > 0 || skipped > 0 || studies.Failures.Count > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+            var (written, refused) = Calibrate(human, bundle, sites, options, target);
+            summary?.WriteSummary(new CalibrateSummary(CalibrationRun.Profiles, target, skipped + studies.Failures.Count) { Sites = written, Refused = refused });
+            return refused.Count > 0 || skipped > 0 || studies.Failures.Count > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
         });
         return command;
     }
@@ -117,8 +127,9 @@ internal static class CalibrateCommand
 
     /// <summary>Reads every phantom series under <paramref name="directory"/>, fits each scanner's calibration per kVp,
     /// and stores them (merged with the bundle's) in the bundle's calibration folder.</summary>
-    private static int CalibratePhantom(CliContext context, ModelBundle bundle, string directory, string insertsPath, string target, bool reference)
+    private static int CalibratePhantom(CliContext context, CliContext? summary, ModelBundle bundle, string directory, string insertsPath, string target, bool reference)
     {
+        var fits = new List<PhantomFitSummary>();
         var layout = PhantomLayout.Load(insertsPath);
         var scan = Dicom.Series.DicomSeriesScanner.Scan(directory);
         var profiles = bundle.PhantomProfiles.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
@@ -139,6 +150,7 @@ internal static class CalibrateCommand
                     ? existing with { Phantom = layout.Name, CreatedAt = DateTimeOffset.UtcNow, Reference = reference }
                     : new SitePhantomProfile { SiteKey = site, Phantom = layout.Name, Calibrations = [], CreatedAt = DateTimeOffset.UtcNow, Reference = reference };
                 profiles[site] = profile.With(fit) with { Warnings = profile.Warnings.Where(w => !w.StartsWith($"{kvp} kVp:", StringComparison.Ordinal)).Concat(warnings).ToArray() };
+                fits.Add(new PhantomFitSummary(site, kvp, fit.Scale.ToString(), fit.SlopeHuPerMg, fit.InterceptHu, double.IsFinite(fit.RmsResidualMgCm3) ? fit.RmsResidualMgCm3 : null));
                 table.AddRow(Markup.Escape(site), kvp.ToString(), Markup.Escape(fit.Scale.ToString()), ScreenCommand.F(fit.SlopeHuPerMg, 3), ScreenCommand.F(fit.InterceptHu, 1),
                     ScreenCommand.F(fit.RmsResidualMgCm3, 2), Markup.Escape(string.Join(", ", fit.Inserts.Select(i => $"{i.Name} {ScreenCommand.F(i.MeasuredHu, 1)}"))));
                 foreach (var warning in warnings) context.Error.WriteLine($"warning: site '{site}': {warning}");
@@ -155,14 +167,17 @@ internal static class CalibrateCommand
         foreach (var profile in profiles.Values) profile.Save(calibration);
         ModelBundle.Seal(target, bundle.Manifest);
         context.Out.WriteLine($"wrote {profiles.Count} phantom profile(s) to {calibration}");
+        summary?.WriteSummary(new CalibrateSummary(CalibrationRun.Phantom, target, failed) { Phantoms = fits });
         return failed > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
     }
 
-    private static int Calibrate(CliContext context, ModelBundle bundle, Dictionary<string, IReadOnlyList<(StudyRow Study, CalibrationCase Case)>> sites,
-        SiteCalibrationOptions options, string target)
+    /// <summary>Fits and writes a profile per site; the written sites' summaries and, for each refused site, why.</summary>
+    private static (List<SiteCalibrationSummary> Written, List<string> Refused) Calibrate(CliContext context, ModelBundle bundle,
+        Dictionary<string, IReadOnlyList<(StudyRow Study, CalibrationCase Case)>> sites, SiteCalibrationOptions options, string target)
     {
         var profiles = bundle.Profiles.Profiles.ToDictionary(p => p.SiteKey, StringComparer.Ordinal);
-        var refused = 0;
+        var written = new List<SiteCalibrationSummary>();
+        var refused = new List<string>();
         foreach (var (site, cases) in sites.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             // Screening applies a site's phantom calibration before its profile, so the profile is fitted on top of it.
@@ -171,12 +186,12 @@ internal static class CalibrateCommand
             try { profile = SiteCalibrator.Calibrate(site, local, bundle.Identity, options); }
             catch (CalibrationRefusedException ex)
             {
-                refused++;
+                refused.Add(ex.Message);
                 context.Error.WriteLine($"refused: {ex.Message}");
                 continue;
             }
             profiles[site] = profile;
-            Report(context, profile, local);
+            written.Add(Report(context, profile, local));
         }
         if (target != bundle.Directory) ModelBundle.CopyTo(bundle.Directory, target);
         var directory = Path.Combine(target, ModelBundle.CalibrationDirectory);
@@ -184,12 +199,12 @@ internal static class CalibrateCommand
             foreach (var stale in Directory.GetFiles(directory, "*" + SiteProfileSet.FileSuffix)) File.Delete(stale);
         new SiteProfileSet(profiles.Values).Save(directory);
         ModelBundle.Seal(target, bundle.Manifest);
-        context.Out.WriteLine($"wrote {profiles.Count} profile(s) to {directory}{(refused > 0 ? $"; {refused} site(s) refused" : "")}");
-        return refused;
+        context.Out.WriteLine($"wrote {profiles.Count} profile(s) to {directory}{(refused.Count > 0 ? $"; {refused.Count} site(s) refused" : "")}");
+        return (written, refused);
     }
 
     /// <summary>Before/after on the site's own cases with patient-bootstrap CIs, and the profile's leave-one-out MAE.</summary>
-    private static void Report(CliContext context, SiteProfile profile, IReadOnlyList<CalibrationCase> cases)
+    private static SiteCalibrationSummary Report(CliContext context, SiteProfile profile, IReadOnlyList<CalibrationCase> cases)
     {
         var ids = cases.Select(c => c.PatientId).ToArray();
         var truth = cases.Select(c => c.QctBmd).ToArray();
@@ -209,9 +224,13 @@ internal static class CalibrateCommand
         table.AddRow("leave-one-out MAE", ScreenCommand.F(profile.CrossValidation.UncalibratedMae, 2), ScreenCommand.F(profile.CrossValidation.ChosenMae, 2));
         context.Console.Write(table);
         foreach (var warning in profile.Warnings) context.Error.WriteLine($"warning: site '{profile.SiteKey}': {warning}");
+        static double? Finite(double value) => double.IsFinite(value) ? value : null;
+        return new SiteCalibrationSummary(profile.SiteKey, profile.Correction.Method, profile.Cases, profile.Thresholds.OsteoporosisBelow, profile.Thresholds.NormalAbove,
+            before.Mae, after.Mae, beforeClass?.MeanAuc, afterClass.MeanAuc, Finite(profile.CrossValidation.UncalibratedMae), Finite(profile.CrossValidation.ChosenMae),
+            profile.Warnings);
     }
 
-    private static void WriteLearningCurve(CliContext context, ModelBundle bundle, Dictionary<string, IReadOnlyList<(StudyRow Study, CalibrationCase Case)>> sites,
+    private static IReadOnlyList<LearningCurvePoint> WriteLearningCurve(CliContext context, ModelBundle bundle, Dictionary<string, IReadOnlyList<(StudyRow Study, CalibrationCase Case)>> sites,
         int[] ks, int draws, SiteCalibrationOptions options, string directory)
     {
         var points = LearningCurve.Run(sites.ToDictionary(s => s.Key, s => (IReadOnlyList<CalibrationCase>)s.Value.Select(c => c.Case with
@@ -229,6 +248,7 @@ internal static class CalibrateCommand
         var png = Path.Combine(directory, "learning-curve.png");
         PlotLearningCurve(points, png);
         context.Out.WriteLine($"wrote {csv} and {png}");
+        return points;
     }
 
     private static void PlotLearningCurve(IReadOnlyList<LearningCurvePoint> points, string path)

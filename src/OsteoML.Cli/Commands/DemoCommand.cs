@@ -32,9 +32,9 @@ internal static class DemoCommand
         var cohortOption = new Option<DirectoryInfo>("--cohort") { Description = "Where the demo cohort is generated (reused when present).", DefaultValueFactory = _ => new DirectoryInfo("demo-cohort") };
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Output folder.", DefaultValueFactory = _ => new DirectoryInfo("demo-output") };
         var pipelines = new Option<DirectoryInfo?>("--pipelines") { Description = "Folder of the pipeline definitions (default: the repository's pipelines/)." };
-        var jobs = ScreenCommand.JobsOption();
+        var jobs = SharedOptions.Jobs();
         jobs.DefaultValueFactory = _ => Math.Max(1, Environment.ProcessorCount / 2);
-        var device = ScreenCommand.DeviceOption();
+        var device = SharedOptions.Device();
         var command = new Command("demo", "Run the whole chain on the embedded demo cohort.") { cohortOption, output, pipelines, jobs, device };
         command.SetAction(parseResult =>
         {
@@ -47,7 +47,7 @@ internal static class DemoCommand
             var options = new TrainingOptions
             {
                 CacheDirectory = Path.Combine(cohortDirectory, ".osteoml-cache"),
-                Device = ScreenCommand.Device(parseResult, device),
+                Device = SharedOptions.DeviceOf(parseResult, device),
                 Jobs = parseResult.GetValue(jobs),
                 IntendedUse = BundleIntendedUse.ForCohort(cohortDirectory),
             };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OsteoML.Cli.Summaries;
 using OsteoML.Evaluation;
 using Spectre.Console;
 
@@ -7,7 +8,7 @@ namespace OsteoML.Cli.Commands;
 /// <summary>
 /// <c>osteoml evaluate --predictions FILE.csv [--by split,site] --out DIR</c>: the study's metrics with
 /// patient-level bootstrap intervals for all rows and each subset, written as metrics.json, report.md,
-/// report.html and PNG plots.
+/// report.html and PNG plots; <c>--json</c> prints an <see cref="EvaluateSummary"/> instead of the table.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -49,9 +50,10 @@ internal static class EvaluateCommand
             DefaultValueFactory = _ => PatientBootstrap.DefaultSeed,
         };
 
+        var json = SharedOptions.Json("the files written and every subset's headline metrics");
         var command = new Command("evaluate", "Compute the study's metrics with confidence intervals, plots and a report.")
         {
-            predictions, by, output, replicates, seed,
+            predictions, by, output, replicates, seed, json,
         };
         command.SetAction(parseResult =>
         {
@@ -64,6 +66,12 @@ internal static class EvaluateCommand
             var table = PredictionTable.ReadCsv(parseResult.GetValue(predictions)!.FullName);
             var result = PredictionEvaluator.Evaluate(table, options);
             var files = EvaluationOutput.Write(result, parseResult.GetValue(output)!.FullName);
+            if (parseResult.GetValue(json))
+            {
+                context.WriteSummary(new EvaluateSummary(files.MetricsJson, files.ReportMarkdown, files.ReportHtml, files.Plots,
+                    result.Subsets.Select(s => new SubsetSummary(s.Key.ToString(), s.N, s.Patients, MetricsSummary.Of(s))).ToList()));
+                return ExitCodes.Success;
+            }
             WriteSummary(context, result);
             context.Out.WriteLine($"wrote {files.MetricsJson}, {files.ReportMarkdown}, {files.ReportHtml} and {files.Plots.Count} plots");
             return ExitCodes.Success;

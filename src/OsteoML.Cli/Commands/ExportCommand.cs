@@ -26,13 +26,13 @@ internal static class ExportCommand
 
     private static Command ModelBuilder(CliContext context)
     {
-        var model = ScreenCommand.ModelOption();
+        var model = SharedOptions.Model();
         var output = OutOption();
         var name = new Option<string>("--name") { Description = "Prefix of the models' class and file names (<Name>Bmd, <Name>Class).", DefaultValueFactory = _ => "OsteoML" };
         var @namespace = new Option<string>("--namespace") { Description = "Namespace of the generated classes.", DefaultValueFactory = _ => "OsteoML.Exported" };
         var cohort = new Option<DirectoryInfo?>("--cohort", "-c") { Description = "Cohort the model was trained on: its train split becomes the training data file (<Name>.training-data.csv)." };
-        var cache = ScreenCommand.CacheOption();
-        var jobs = ScreenCommand.JobsOption();
+        var cache = SharedOptions.Cache();
+        var jobs = SharedOptions.Jobs();
         var command = new Command("model-builder", "Write the heads as ML.NET Model Builder files: .mbconfig, .mlnet, .consumption.cs, .training.cs.")
         {
             model, output, name, @namespace, cohort, cache, jobs,
@@ -82,7 +82,7 @@ internal static class ExportCommand
 
     private static Command Onnx(CliContext context)
     {
-        var model = ScreenCommand.ModelOption();
+        var model = SharedOptions.Model();
         var output = OutOption();
         var command = new Command("onnx", "Write the segmentation, DenseNet and heads as ONNX models and chain.json (how they connect).") { model, output };
         command.SetAction(parseResult =>

@@ -47,8 +47,8 @@ internal static class FracturesCommand
         };
         var fracturedFirst = new Option<bool>("--fractured-first") { Description = "Take each split's cases with a fracture first (for a partial run)." };
         var cachedOnly = new Option<bool>("--cached-only") { Description = "Only the cases whose network segmentation is already in --cache-dir (to score a partial run)." };
-        var cache = ScreenCommand.CacheOption();
-        var jobs = ScreenCommand.JobsOption();
+        var cache = SharedOptions.Cache();
+        var jobs = SharedOptions.Jobs();
         var command = new Command("validate", "Score heights and grades against a synthetic cohort's truth.")
         {
             preset, seed, splits, cases, masks, segmentation, rows, maxSlice, fracturedFirst, cachedOnly, cache, jobs,

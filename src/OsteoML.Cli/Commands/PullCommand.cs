@@ -13,7 +13,7 @@ internal static class PullCommand
 {
     public static Command Create(CliContext context)
     {
-        var url = new Argument<Uri?>("URL") { Description = "DICOMweb root, e.g. http://pacs:8042/dicom-web.", CustomParser = r => ScreenCommand.HttpUrl(r, "URL") };
+        var url = new Argument<Uri?>("URL") { Description = "DICOMweb root, e.g. http://pacs:8042/dicom-web.", CustomParser = r => SharedOptions.HttpUrl(r, "URL") };
         var study = new Option<string?>("--study") { Description = "StudyInstanceUID of the study to retrieve." };
         var list = new Option<bool>("--list") { Description = "List the CT studies (UID, date, modalities, instances) instead of retrieving." };
         var output = new Option<DirectoryInfo?>("--out", "-o") { Description = "Folder to retrieve into (one folder per study)." };

@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using OsteoML.AutoTune.Experiments;
 using OsteoML.AutoTune.Tuners;
+using OsteoML.Cli.Summaries;
 using OsteoML.Evaluation;
 using OsteoML.Pipelines.Bundles;
+using OsteoML.Export.Onnx;
 using OsteoML.Pipelines.Definitions;
 using OsteoML.Pipelines.Heads;
 using OsteoML.Pipelines.Screening;
@@ -12,8 +15,9 @@ using Spectre.Console;
 namespace OsteoML.Cli.Commands;
 
 /// <summary>
-/// <c>osteoml train --pipeline pipelines/qct-screening.json --cohort DIR --out MODEL [--tuner cfo|smac|random|grid --budget 120s]</c>:
-/// trains the pipeline's heads on the cohort's train split, writes the bundle, and reports the test split's metrics.
+/// <c>osteoml train --pipeline pipelines/qct-screening.json --cohort DIR --out MODEL [--tuner cfo|smac|random|grid --budget 120s] [--exportable] [--json]</c>:
+/// trains the pipeline's heads on the cohort's train split, writes the bundle, and reports the test split's metrics
+/// (as a <see cref="TrainSummary"/> with <c>--json</c>).
 /// </summary>
 internal static class TrainCommand
 {
@@ -28,32 +32,66 @@ internal static class TrainCommand
         budget.Validators.Add(r => { if (r.GetValueOrDefault<string?>() is { } b && ParseDuration(b) is null) r.AddError($"--budget: '{b}' is not a duration like 120s or 2m"); });
         var trials = new Option<int?>("--trials") { Description = "Tuning trials per head (with or without --budget)." };
         var seed = new Option<int>("--seed") { Description = "Seed of training and tuning.", DefaultValueFactory = _ => 1 };
-        var jobs = ScreenCommand.JobsOption();
-        var device = ScreenCommand.DeviceOption();
-        var cache = ScreenCommand.CacheOption();
-        var command = new Command("train", "Train the BMD and class heads of a screening pipeline.") { pipeline, cohort, output, tuner, budget, trials, seed, jobs, device, cache };
+        var exportable = new Option<bool?>("--exportable")
+        {
+            Description = "Let the tuner pick only trainers that 'osteoml export onnx' converts. Default: on when the pipeline definition lists onnx "
+                          + "under exports; --exportable false searches every trainer and warns when the chosen one does not convert.",
+        };
+        var json = SharedOptions.Json("the bundle, its heads and the test split's metrics");
+        var jobs = SharedOptions.Jobs();
+        var device = SharedOptions.Device();
+        var cache = SharedOptions.Cache();
+        var command = new Command("train", "Train the BMD and class heads of a screening pipeline.") { pipeline, cohort, output, tuner, budget, trials, seed, exportable, json, jobs, device, cache };
         command.SetAction(parseResult =>
         {
             if (parseResult.GetValue(tuner) is not null && parseResult.GetValue(budget) is null && parseResult.GetValue(trials) is null)
                 throw new ArgumentException("--tuner needs --budget or --trials.");
+            var asJson = parseResult.GetValue(json);
+            var human = asJson ? context.WithoutOutput() : context;
+            var pipelinePath = parseResult.GetValue(pipeline)!.FullName;
+            var definition = PipelineDefinition.Load(pipelinePath);
+            var tunerKind = parseResult.GetValue(tuner) is { } t ? Tuner.Parse(t) : (TunerKind?)null;
+            var onnx = parseResult.GetValue(exportable) ?? definition.Exports.Contains(ExportFormat.Onnx);
+            if (onnx && tunerKind is null) RefuseFixedTrainersThatDoNotExport(definition);
             var cohortDirectory = parseResult.GetValue(cohort)!.FullName;
             var studies = StudySource.FromManifest(Path.Combine(cohortDirectory, "manifest.csv"), cohortDirectory, s => s.Split is "train" or "test");
-            var result = Train(context, parseResult.GetValue(pipeline)!.FullName, studies, parseResult.GetValue(output)!.FullName, new TrainingOptions
+            var result = Train(human, pipelinePath, studies, parseResult.GetValue(output)!.FullName, new TrainingOptions
             {
                 CacheDirectory = parseResult.GetValue(cache)?.FullName ?? Path.Combine(cohortDirectory, ".osteoml-cache"),
-                Device = ScreenCommand.Device(parseResult, device),
+                Device = SharedOptions.DeviceOf(parseResult, device),
                 Jobs = parseResult.GetValue(jobs),
-                Tuner = parseResult.GetValue(tuner) is { } t ? Tuner.Parse(t) : null,
+                Tuner = tunerKind,
                 Budget = parseResult.GetValue(budget) is { } b ? ParseDuration(b) : null,
                 MaxTrials = parseResult.GetValue(trials),
                 Seed = parseResult.GetValue(seed),
                 IntendedUse = BundleIntendedUse.ForCohort(cohortDirectory),
+                TrainerFilter = onnx ? OnnxExporter.Converts : null,
             });
-            var test = Evaluate(context, result, "test");
-            context.Out.WriteLine($"wrote {result.Bundle.Directory} ({result.Bundle.Manifest.TrainingCases} training studies){(test is null ? "" : $"; test predictions in {test}")}");
-            return studies.Failures.Count > 0 || result.Features.Any(f => f.Error is not null) ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
+            foreach (var choice in result.Choices.Where(c => !OnnxExporter.Converts(c.Family)))
+                context.Error.WriteLine($"warning: the {HeadName(choice.Task)} head's trainer {choice.Family.Name} is not exported to ONNX "
+                    + $"({OnnxExporter.NotExported[choice.Family.Name]}); 'osteoml export onnx' will refuse this bundle (train with --exportable to avoid it).");
+            var test = Evaluate(human, result, "test");
+            human.Out.WriteLine($"wrote {result.Bundle.Directory} ({result.Bundle.Manifest.TrainingCases} training studies){(test?.Predictions is { } p ? $"; test predictions in {p}" : "")}");
+            var skipped = studies.Failures.Count + result.Features.Count(f => f.Error is not null);
+            if (asJson)
+                context.WriteSummary(new TrainSummary(result.Bundle.Directory, definition.Name, result.Bundle.Manifest.TrainingCases, skipped,
+                    result.Choices.Select(c => new HeadSummary(c.Task, c.Family.Name, c.Parameters, c.Tuner, OnnxExporter.Converts(c.Family),
+                        c.Trial is { } trial ? CrossValidationSummary.Of(c.Metric, trial) : null)).ToList(), test));
+            return skipped > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
         });
         return command;
+    }
+
+    private static string HeadName(HeadTask task) => task == HeadTask.BmdRegression ? "BMD" : "class";
+
+    /// <summary>With ONNX as a target, a definition whose fixed trainer does not convert is a mistake to stop before the features are computed.</summary>
+    private static void RefuseFixedTrainersThatDoNotExport(PipelineDefinition definition)
+    {
+        if (definition.IsHuBaseline) return;
+        foreach (var (task, choice) in new[] { (HeadTask.BmdRegression, definition.Heads.Bmd!), (HeadTask.ClassMulticlass, definition.Heads.Class!) })
+            if (choice.Build(task).Family is var family && !OnnxExporter.Converts(family))
+                throw new ArgumentException($"{definition.Name}: the {HeadName(task)} head's fixed trainer {family.Name} is not exported to ONNX "
+                    + $"({OnnxExporter.NotExported[family.Name]}); choose another trainer, or train with --exportable false.");
     }
 
     /// <summary>Trains with a progress bar, reports failed studies and the heads chosen.</summary>
@@ -75,8 +113,11 @@ internal static class TrainCommand
         return result;
     }
 
-    /// <summary>Scores a split, prints its metrics with 95 % CIs, writes its predictions beside the bundle; null when the split is empty.</summary>
-    internal static string? Evaluate(CliContext context, TrainingResult result, string split)
+    /// <summary>
+    /// Scores a split, prints its metrics with 95 % CIs, writes its predictions beside the bundle; null when the split is
+    /// empty, no predictions file or metrics when no study has a BMD.
+    /// </summary>
+    internal static SplitSummary? Evaluate(CliContext context, TrainingResult result, string split)
     {
         var rows = result.Features.Where(f => f.Study.Split == split).ToList();
         if (rows.Count == 0) return null;
@@ -86,7 +127,7 @@ internal static class TrainCommand
         if (table.Count == 0)
         {
             context.Out.WriteLine($"{split}: no study with a BMD ({refused} refused or failed)");
-            return null;
+            return new SplitSummary(split, 0, refused, null, null);
         }
         var evaluation = PredictionEvaluator.Evaluate(table, new EvaluationOptions { By = [], Replicates = 1000 });
         WriteMetrics(context, $"{split} split ({table.Count} studies with a BMD, {refused} without)", evaluation.AllRows);
@@ -94,7 +135,7 @@ internal static class TrainCommand
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"{split}-predictions.csv");
         PredictionRows.Write(path, pairs);
-        return path;
+        return new SplitSummary(split, table.Count, refused, path, MetricsSummary.Of(evaluation.AllRows));
     }
 
     internal static void WriteMetrics(CliContext context, string title, SubsetEvaluation s)

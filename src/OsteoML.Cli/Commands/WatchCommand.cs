@@ -30,11 +30,11 @@ internal static class WatchCommand
         {
             Description = "DICOMweb root to watch, e.g. http://pacs:8042/dicom-web. Credentials (for it and --push) from OSTEOML_DICOMWEB_USER/OSTEOML_DICOMWEB_PASSWORD or OSTEOML_DICOMWEB_CREDENTIALS_FILE.",
             Required = true,
-            CustomParser = r => ScreenCommand.HttpUrl(r, "--dicomweb"),
+            CustomParser = r => SharedOptions.HttpUrl(r, "--dicomweb"),
         };
-        var model = ScreenCommand.ModelOption();
+        var model = SharedOptions.Model();
         var state = new Option<DirectoryInfo>("--state") { Description = "State folder: the record of every series handled (watch.jsonl), so a restart screens nothing twice. One watcher per folder.", Required = true };
-        var push = ScreenCommand.PushOption();
+        var push = SharedOptions.Push();
         push.Description = "DICOMweb root the SR, SEG and QA capture are sent to with STOW-RS (default: the --dicomweb server).";
         var interval = new Option<int>("--interval")
         {
@@ -55,8 +55,8 @@ internal static class WatchCommand
             },
         };
         var retryFailed = new Option<bool>("--retry-failed") { Description = "Try once more the series recorded as failed (after the PACS or the network was fixed)." };
-        var device = ScreenCommand.DeviceOption();
-        var cache = ScreenCommand.CacheOption();
+        var device = SharedOptions.Device();
+        var cache = SharedOptions.Cache();
         var command = new Command(Name, "Screen each new CT study a PACS receives (QIDO-RS, WADO-RS) and send the results back (STOW-RS).")
         {
             source, model, state, push, interval, once, since, retryFailed, device, cache,
@@ -74,7 +74,7 @@ internal static class WatchCommand
             using var watchState = new WatchState(parseResult.GetValue(state)!.FullName,
                 ModelBundle.Sha256(Path.Combine(bundle.Directory, ModelBundle.ManifestFile)), parseResult.GetValue(retryFailed));
             foreach (var warning in watchState.Warnings) context.Error.WriteLine("warning: " + warning);
-            using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, ScreenCommand.Device(parseResult, device));
+            using var screener = new Screener(bundle, parseResult.GetValue(cache)?.FullName, SharedOptions.DeviceOf(parseResult, device));
             if (screener.Runtime.Device.CudaDeviceId is not null && screener.DeviceNotice is { } notice) context.Error.WriteLine($"notice: {notice}");
             using var client = new DicomWebClient(root, DicomWebCredentials.FromEnvironment());
             var watcher = new StudyWatcher(screener, client, parseResult.GetValue(push) ?? root, watchState,

@@ -134,6 +134,7 @@ public static class ModelBuilderExporter
     {
         var classifier = task == HeadTask.ClassMulticlass;
         var label = classifier ? FeatureTableCsv.ClassColumn : FeatureTableCsv.BmdColumn;
+        var metric = MbConfig.MetricName(task);
         var columns = heads.Layout.SlotNames.Select(n => new MbColumn(n, "Feature", "Single", false))
             .Append(new MbColumn(FeatureTableCsv.BmdColumn, classifier ? "Ignore" : "Label", "Single", false))
             .Append(new MbColumn(FeatureTableCsv.ClassColumn, classifier ? "Label" : "Ignore", "String", true)).ToArray();
@@ -170,14 +171,15 @@ public static class ModelBuilderExporter
                     "ReplaceMissingValues" or "NormalizeMeanVariance" => inPlace,
                     _ => family.Code.ParameterValues(t.Parameters, label, Features),
                 };
-            return new MbTrial(family.Code.ModelBuilderName, t.Metric, Math.Round(t.Seconds, 3), parameter);
+            var score = t.Evaluation.TryGetValue(metric, out var value) && double.IsFinite(value) ? value : (double?)null;
+            return new MbTrial(family.Code.ModelBuilderName, score, Math.Round(t.Seconds, 3), parameter);
         }).ToArray();
 
         var trainingTime = (int)Math.Ceiling((classifier ? heads.ClassTrials : heads.BmdTrials).Sum(t => t.Seconds));
         return new MbConfig(classifier ? "Classification" : "Regression",
             new MbDataSource(dataFile, ",", ".", true, columns),
             new MbEnvironment(),
-            new MbRunHistory(trials, estimators, schema, classifier ? "MacroAuc" : "MeanAbsoluteError", modelFile),
+            new MbRunHistory(trials, estimators, schema, metric, modelFile),
             new MbTrainingOption(classifier ? "ClassificationTrainingOption" : "RegressionTrainingOption", trainingTime, label, new MbValidationOption(5)));
     }
 

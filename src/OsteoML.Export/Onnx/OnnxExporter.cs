@@ -3,6 +3,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Google.Protobuf;
+using Onnx;
 using OsteoML.Calibration;
 using OsteoML.AutoTune.Experiments;
 using OsteoML.Evaluation;
@@ -18,7 +20,7 @@ public sealed record OnnxExport(string Directory, string Chain, string Heads, st
 
 /// <summary>
 /// Exports a bundle as ONNX: the heads through Microsoft.ML.OnnxConverter (inputs: the feature stages' columns, no
-/// label; outputs: <c>PredictedBmd</c> and <c>ClassProbabilities</c>), the segmentation and DenseNet models as shipped
+/// label; outputs: <see cref="BmdOutput"/> and <see cref="ProbabilitiesOutput"/>), the segmentation and DenseNet models as shipped
 /// in the bundle (byte for byte, with their cards), the bundle's site profiles, and <c>chain.json</c>. Before writing,
 /// the converted heads are run in ONNX Runtime against ML.NET on probe rows and refused if they differ by more than
 /// <see cref="Tolerance"/> — a trainer the converter mishandles must not be exported silently.
@@ -27,6 +29,13 @@ public static class OnnxExporter
 {
     public const string HeadsFile = "heads.onnx", SegmentationFile = "segmentation.onnx", FeaturesFile = "features.onnx";
     public const double Tolerance = 1e-4;
+
+    /// <summary>The heads graph's outputs: the BMD (mg/cm³, <c>[batch, 1]</c>) and the class probabilities (<c>[batch, 3]</c>).
+    /// chain.json, <see cref="Run"/> and docs/export.md use these names; a test holds the three together.</summary>
+    public const string BmdOutput = ScreeningHeads.PredictedBmd, ProbabilitiesOutput = ScreeningHeads.ClassProbabilities;
+
+    /// <summary><see cref="BmdOutput"/> and <see cref="ProbabilitiesOutput"/>, in the graph's order.</summary>
+    public static IReadOnlyList<string> HeadsOutputs { get; } = [BmdOutput, ProbabilitiesOutput];
 
     /// <summary>
     /// Trainer families whose heads are not exported, and why (measured by the export tests on every family of
@@ -37,6 +46,9 @@ public static class OnnxExporter
         ["Gam"] = "Microsoft.ML.OnnxConverter has no converter for GAM models",
         ["LbfgsPoisson"] = "its ONNX graph computes exp(w·x + b) in float32 and differs from ML.NET by up to 1.5e-4 mg/cm³, above the 1e-4 the export promises",
     };
+
+    /// <summary>True when heads fitted by <paramref name="family"/> convert to ONNX (the family is not in <see cref="NotExported"/>).</summary>
+    public static bool Converts(TrainerFamily family) => !NotExported.ContainsKey(family.Name);
 
     /// <summary>Refuses heads whose trainer is in <see cref="NotExported"/>, with one line naming it and the trainers that do export.</summary>
     public static void CheckExportable(BundleHeads heads)
@@ -100,8 +112,8 @@ public static class OnnxExporter
         try
         {
             using var stream = new MemoryStream();
-            ml.Model.ConvertToOnnx(model, input, stream, ScreeningHeads.PredictedBmd, ScreeningHeads.ClassProbabilities);
-            bytes = stream.ToArray();
+            ml.Model.ConvertToOnnx(model, input, stream, [.. HeadsOutputs]);
+            bytes = NameOutputs(stream.ToArray(), HeadsOutputs);
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or NotImplementedException or ArgumentException)
         {
@@ -111,6 +123,42 @@ public static class OnnxExporter
         if (!(maxDifference <= Tolerance))
             throw new NotSupportedException($"the heads ({heads.Bmd.Family.Name}, {heads.Class.Family.Name}) convert to ONNX but predict differently from ML.NET (by up to {maxDifference:G3}); not exported.");
         return bytes;
+    }
+
+    /// <summary>
+    /// ML.NET's converter names the graph output of a column <c>&lt;column&gt;.output</c> (an Identity of the column's
+    /// last value, which keeps the plain name inside the graph). Consumers read the outputs by the column's own name, so
+    /// the inner value is renamed <c>&lt;column&gt;.value</c> and the output takes the plain name.
+    /// </summary>
+    internal static byte[] NameOutputs(byte[] onnx, IReadOnlyList<string> columns)
+    {
+        var model = ModelProto.Parser.ParseFrom(onnx);
+        var graph = model.Graph;
+        foreach (var column in columns)
+        {
+            var converted = column + ".output";
+            if (graph.Output.All(o => o.Name != converted))
+                throw new InvalidDataException($"the converted heads have no output {converted} (they have {string.Join(", ", graph.Output.Select(o => o.Name))}).");
+            if (Names(graph).Contains(column + ".value"))
+                throw new InvalidDataException($"the converted heads already use the name {column}.value.");
+            Rename(graph, column, column + ".value");
+            Rename(graph, converted, column);
+        }
+        return model.ToByteArray();
+    }
+
+    private static HashSet<string> Names(GraphProto graph) =>
+        [.. graph.Node.SelectMany(n => n.Input.Concat(n.Output)), .. graph.Input.Concat(graph.Output).Concat(graph.ValueInfo).Select(v => v.Name), .. graph.Initializer.Select(i => i.Name)];
+
+    private static void Rename(GraphProto graph, string from, string to)
+    {
+        foreach (var node in graph.Node)
+        {
+            for (var i = 0; i < node.Input.Count; i++) if (node.Input[i] == from) node.Input[i] = to;
+            for (var i = 0; i < node.Output.Count; i++) if (node.Output[i] == from) node.Output[i] = to;
+        }
+        foreach (var value in graph.Input.Concat(graph.Output).Concat(graph.ValueInfo).Where(v => v.Name == from)) value.Name = to;
+        foreach (var initializer in graph.Initializer.Where(i => i.Name == from)) initializer.Name = to;
     }
 
     /// <summary>An empty view with the feature stages' columns (float vectors of their lengths): the ONNX graph's inputs.</summary>
@@ -157,8 +205,8 @@ public static class OnnxExporter
     {
         var inputs = layout.Parts.Select((p, i) => NamedOnnxValue.CreateFromTensor(p.Column, new DenseTensor<float>(parts[i], [1, p.Length]))).ToList();
         using var results = session.Run(inputs);
-        float[] Output(string column) => results.First(r => r.Name.StartsWith(column, StringComparison.Ordinal)).AsEnumerable<float>().ToArray();
-        return (Output(ScreeningHeads.PredictedBmd)[0], Output(ScreeningHeads.ClassProbabilities));
+        float[] Output(string name) => results.Single(r => r.Name == name).AsEnumerable<float>().ToArray();
+        return (Output(BmdOutput)[0], Output(ProbabilitiesOutput));
     }
 
     private static TensorSpec Spec(string name, NodeMetadata metadata) => new(name,
@@ -179,7 +227,7 @@ public static class OnnxExporter
     }
 
     private static string ConvertibleList(HeadTask task) =>
-        string.Join(", ", TrainerCatalog.For(task).Select(f => f.Name).Where(n => !NotExported.ContainsKey(n)));
+        string.Join(", ", TrainerCatalog.For(task).Where(Converts).Select(f => f.Name));
 
     private static IReadOnlyList<ChainStep> Steps(ModelBundle bundle, BundleHeads heads, ModelCard segmentation, ModelCard features)
     {
@@ -222,16 +270,16 @@ public static class OnnxExporter
                 []),
             new ChainStep("heads", "ONNX Runtime", "heads",
                 heads.Layout.Parts.ToDictionary(p => p.Column, p => p.Column.StartsWith("DenseNet", StringComparison.Ordinal) ? $"features.{featureOutput}" : $"measure.{p.Column}"),
-                D((ScreeningHeads.PredictedBmd, "BMD, mg/cm³ (QCT-equivalent), before site calibration"),
-                  (ScreeningHeads.ClassProbabilities, $"probabilities of {string.Join(", ", AcrClasses.Names)}; the class is their argmax")),
+                D((BmdOutput, "BMD, mg/cm³ (QCT-equivalent), before site calibration"),
+                  (ProbabilitiesOutput, $"probabilities of {string.Join(", ", AcrClasses.Names)}; the class is their argmax")),
                 [
                     $"inside: Concatenate → ReplaceMissingValues → NormalizeMeanVariance → {heads.Bmd.Family.Name} ({heads.Bmd.Parameters}) → {heads.Class.Family.Name} ({heads.Class.Parameters})",
                     "each input is float32 [batch, length]; missing values (NaN) are replaced as ML.NET does",
                 ]),
             new ChainStep("calibration", "OsteoML.Calibration.SiteProfile.Apply", null,
-                D(("bmd", $"heads.{ScreeningHeads.PredictedBmd}"), ("tissues", "measure.TissueHu"), ("siteKey", "volume.ct's site key")),
+                D(("bmd", $"heads.{BmdOutput}"), ("tissues", "measure.TissueHu"), ("siteKey", "volume.ct's site key")),
                 D(("bmd", "calibrated BMD"), ("class", "class by the profile's thresholds"), ("probabilities", "from the calibrated BMD and the site's residual spread")),
-                ["only for a site with a profile (siteProfiles); otherwise the heads' outputs stand, and the class is the argmax of ClassProbabilities"]),
+                ["only for a site with a profile (siteProfiles); otherwise the heads' outputs stand, and the class is the argmax of {ProbabilitiesOutput}"]),
         ];
     }
 }

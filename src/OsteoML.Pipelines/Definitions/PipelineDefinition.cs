@@ -62,6 +62,12 @@ public sealed record PipelineDefinition
     public IReadOnlyList<string> Features { get; init; } = [];
     public HeadsDefinition Heads { get; init; } = new();
 
+    /// <summary>
+    /// The exports the trained bundle is meant for. With <see cref="ExportFormat.Onnx"/>, <c>osteoml train --tuner</c>
+    /// searches only the trainers the ONNX exporter converts (unless <c>--exportable false</c>).
+    /// </summary>
+    public IReadOnlyList<ExportFormat> Exports { get; init; } = [];
+
     public bool UsesDenseNet => Features.Contains(DenseNetFeature);
     public bool IsHuBaseline => Heads.Kind == "huLinear";
 

@@ -24,6 +24,9 @@ public sealed record TrainingOptions
     public TunerKind? Tuner { get; init; }
     public TimeSpan? Budget { get; init; }
     public int? MaxTrials { get; init; }
+
+    /// <summary>The trainer families the tuner may pick (null: every family of <see cref="TrainerCatalog"/>); a fixed trainer is not filtered.</summary>
+    public Func<TrainerFamily, bool>? TrainerFilter { get; init; }
     public int Seed { get; init; } = 1;
     public Action<string>? Log { get; init; }
     public Action<StudyFeatures>? StudyDone { get; init; }
@@ -36,6 +39,9 @@ public sealed record TrainingOptions
 /// <summary>A trained bundle, the features it was trained and tested on, and its heads to score them.</summary>
 public sealed record TrainingResult(ModelBundle Bundle, IReadOnlyList<StudyFeatures> Features, IReadOnlyList<TuningResult> Tuning, ITransformer? Heads)
 {
+    /// <summary>The BMD and class heads' trainers, in that order (none for the HU baseline).</summary>
+    public IReadOnlyList<HeadChoice> Choices { get; init; } = [];
+
     /// <summary>The global results of featurized studies under the trained heads (or HU line), without site profiles.</summary>
     public IReadOnlyList<StudyResult> Results(IReadOnlyList<StudyFeatures> rows)
     {
@@ -93,6 +99,8 @@ public static class ScreeningTrainer
         ITransformer model = featurizer;
         ITransformer? headsModel = null;
         var tuning = new List<TuningResult>();
+        var trialLogs = new Dictionary<string, IReadOnlyList<TrialRecord>>();
+        var choices = new List<HeadChoice>();
         var heads = new Dictionary<string, string>();
         var featureLength = 0;
         if (!definition.IsHuBaseline)
@@ -103,15 +111,16 @@ public static class ScreeningTrainer
             var hml = new MLContext(options.Seed);
             var preparation = ScreeningHeads.FitPreparation(hml, ScreeningHeads.FeatureView(hml, train, featureLength));
             var table = FeatureTable.FromDataView(preparation.Transform(ScreeningHeads.FeatureView(hml, train, featureLength)));
-            var bmdTrainer = Trainer(hml, definition.Heads.Bmd!, HeadTask.BmdRegression, "Bmd", table, options, tuning, heads, log);
-            var classTrainer = Trainer(hml, definition.Heads.Class!, HeadTask.ClassMulticlass, "Class", table, options, tuning, heads, log);
+            var (bmdTrainer, bmdChoice) = Trainer(hml, definition.Heads.Bmd!, HeadTask.BmdRegression, "Bmd", table, options, tuning, trialLogs, heads, log);
+            var (classTrainer, classChoice) = Trainer(hml, definition.Heads.Class!, HeadTask.ClassMulticlass, "Class", table, options, tuning, trialLogs, heads, log);
+            choices.AddRange([bmdChoice, classChoice]);
             headsModel = ScreeningHeads.Fit(hml, preparation, table, bmdTrainer, classTrainer);
             model = featurizer.Append(headsModel);
         }
         else heads["bmd"] = $"HU line: BMD = {huLine.Intercept:F2} + {huLine.Slope:F4}·HU (n = {huLine.Cases}, residual SD {huLine.ResidualSd:F2}); ACR thresholds 80/120";
 
-        var bundle = Write(ml, definition, outputDirectory, model, view.Schema, segmentation, features, huLine, heads, featureLength, train.Count, tuning, options.IntendedUse);
-        return new TrainingResult(bundle, rows, tuning, headsModel);
+        var bundle = Write(ml, definition, outputDirectory, model, view.Schema, segmentation, features, huLine, heads, featureLength, train.Count, trialLogs, options.IntendedUse);
+        return new TrainingResult(bundle, rows, tuning, headsModel) { Choices = choices };
     }
 
     /// <summary>Segment → measure → (crop → DenseNet) → concatenate, as the definition says.</summary>
@@ -123,25 +132,47 @@ public static class ScreeningTrainer
         return chain;
     }
 
-    private static IEstimator<ITransformer> Trainer(MLContext ml, TrainerChoice fixedChoice, HeadTask task, string label, FeatureTable table,
-        TrainingOptions options, List<TuningResult> tuning, Dictionary<string, string> heads, Action<string> log)
+    private static (IEstimator<ITransformer>, HeadChoice) Trainer(MLContext ml, TrainerChoice fixedChoice, HeadTask task, string label, FeatureTable table,
+        TrainingOptions options, List<TuningResult> tuning, Dictionary<string, IReadOnlyList<TrialRecord>> trialLogs, Dictionary<string, string> heads, Action<string> log)
     {
         var name = task == HeadTask.BmdRegression ? "bmd" : "class";
+        var metric = task == HeadTask.BmdRegression ? TuningMetric.MeanAbsoluteError : TuningMetric.MacroAuc;
         if (options.Tuner is not { } tuner)
         {
             var chosen = fixedChoice.Build(task);
             heads[name] = $"{chosen.Family.Name} ({chosen.Parameters}), fixed by the pipeline definition";
-            return chosen.Family.Build(ml, chosen.Parameters, label);
+            var record = CrossValidateFixed(table, chosen, metric, options.Seed, name, log);
+            if (record is not null) trialLogs[name] = [record];
+            return (chosen.Family.Build(ml, chosen.Parameters, label), new HeadChoice(task, chosen.Family, chosen.Parameters, null, metric, record));
         }
-        var metric = task == HeadTask.BmdRegression ? TuningMetric.MeanAbsoluteError : TuningMetric.MacroAuc;
-        log($"tuning the {name} head ({tuner}, {(options.Budget is { } b ? $"{b.TotalSeconds:0} s" : $"{options.MaxTrials} trials")})");
+        var families = options.TrainerFilter is { } keep ? TrainerCatalog.For(task).Where(keep).ToList() : null;
+        if (families is { Count: 0 }) throw new ArgumentException($"no {name} trainer family is left for the tuner to search.");
+        log($"tuning the {name} head ({tuner}, {(options.Budget is { } b ? $"{b.TotalSeconds:0} s" : $"{options.MaxTrials} trials")}"
+            + $"{(families is null ? "" : $"; {string.Join(", ", families.Select(f => f.Name))}")})");
         var result = new TuningExperiment(new TuningOptions
         {
-            Metric = metric, Tuner = tuner, TimeBudget = options.Budget, MaxTrials = options.MaxTrials, Seed = options.Seed, Progress = options.Trials,
+            Metric = metric, Tuner = tuner, Families = families, TimeBudget = options.Budget, MaxTrials = options.MaxTrials, Seed = options.Seed, Progress = options.Trials,
         }).Run(table);
         tuning.Add(result);
+        trialLogs[name] = result.Trials;
         heads[name] = $"{result.BestFamily.Name} ({result.Best.Parameters}), tuned ({tuner}): CV {metric} {result.Best.Metric:F4} ± {result.Best.MetricSd:F4} over {result.Trials.Count} trials";
-        return result.BuildBest(ml, label);
+        return (result.BuildBest(ml, label), new HeadChoice(task, result.BestFamily, result.Best.Parameters, tuner, metric, result.Best));
+    }
+
+    /// <summary>
+    /// A fixed trainer scored as the tuner scores a trial (same folds, seeds and metrics, in contexts of its own, so the
+    /// heads' context is untouched), for the bundle's record and its exports; null, with a note, when it cannot be.
+    /// </summary>
+    private static TrialRecord? CrossValidateFixed(FeatureTable table, TrainerChoice.ResolvedTrainer chosen, TuningMetric metric, int seed, string name, Action<string> log)
+    {
+        var options = new TuningOptions { Metric = metric, Seed = seed, MaxTrials = 1 };
+        var patients = table.Group.Distinct(StringComparer.Ordinal).Count();
+        if (patients < options.Folds)
+        {
+            log($"the {name} head is not cross-validated: {patients} training patients, fewer than {options.Folds} folds");
+            return null;
+        }
+        return new TuningExperiment(options).CrossValidate(table, chosen.Family, chosen.Parameters);
     }
 
     private static string Resolve(string baseDirectory, ModelReference reference, string role)
@@ -157,7 +188,7 @@ public static class ScreeningTrainer
 
     private static ModelBundle Write(MLContext ml, PipelineDefinition definition, string directory, ITransformer model, DataViewSchema inputSchema,
         string segmentation, string? features, HuLine huLine, Dictionary<string, string> heads, int featureLength, int trainingCases,
-        IReadOnlyList<TuningResult> tuning, string? intendedUse)
+        IReadOnlyDictionary<string, IReadOnlyList<TrialRecord>> trialLogs, string? intendedUse)
     {
         Directory.CreateDirectory(directory);
         ModelBundle.CopyModel(segmentation, directory, ModelBundle.SegmentationDirectory);
@@ -172,11 +203,8 @@ public static class ScreeningTrainer
         var modelPath = Path.Combine(directory, ModelBundle.ModelFile);
         ml.Model.Save(model, inputSchema, modelPath + ".tmp");
         File.Move(modelPath + ".tmp", modelPath, overwrite: true);
-        foreach (var result in tuning)
-        {
-            var name = result.Options.Metric.TaskOf() == HeadTask.BmdRegression ? "bmd" : "class";
-            DataFrame.SaveCsv(result.ToDataFrame(), Path.Combine(directory, $"trials-{name}.csv"));
-        }
+        foreach (var (name, trials) in trialLogs)
+            DataFrame.SaveCsv(TuningResult.ToDataFrame(trials), Path.Combine(directory, $"trials-{name}.csv"));
         ModelBundle.Seal(directory, new BundleManifest
         {
             Name = Path.GetFileName(Path.GetFullPath(directory)),

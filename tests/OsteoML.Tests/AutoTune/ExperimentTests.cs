@@ -51,8 +51,12 @@ public sealed class ExperimentTests
         Assert.HasCount(12, trials, "progress must see every trial");
         var frame = result.ToDataFrame();
         Assert.AreEqual(12L, frame.Rows.Count);
-        CollectionAssert.AreEqual(new[] { "trial", "family", "parameters", "metric", "metric_sd", "loss", "seconds", "status", "error" },
+        CollectionAssert.AreEqual(new[] { "trial", "family", "parameters", "metric", "metric_sd", "loss", "seconds", "status", "error",
+                "RSquared", "MeanAbsoluteError", "MeanSquaredError", "RootMeanSquaredError" },
             frame.Columns.Select(c => c.Name).ToArray());
+        // ML.NET's evaluator (the Model Builder names) and OsteoML.Evaluation (the tuning metric) agree on each trial's MAE.
+        foreach (var t in trials.Where(t => t.Status == TrialStatus.Completed))
+            Assert.AreEqual(t.Metric, t.Evaluation["MeanAbsoluteError"], 1e-9 * Math.Max(1, t.Metric), $"trial {t.Trial}");
         var losses = ((DoubleDataFrameColumn)frame["loss"]).Select(v => v!.Value).ToArray();
         Assert.AreEqual(losses.Min(), result.Best.Loss);
         Assert.IsTrue(trials.Select(t => t.Family).Distinct().Count() >= 4, "ECI must try every family early");

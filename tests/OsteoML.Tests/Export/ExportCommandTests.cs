@@ -14,7 +14,7 @@ public sealed class ExportCommandTests
 {
     /// <summary>
     /// <c>osteoml export model-builder … --cohort</c>: the training data are the bundle's training studies, value for
-    /// value; each .mbconfig has Model Builder's version-4 shape with the definition's fixed trainer as its one trial.
+    /// value; each .mbconfig has Model Builder's version-4 shape with the definition's fixed trainer as its one, scored, trial.
     /// </summary>
     [TestMethod]
     public void ModelBuilderFilesAndTrainingDataFromTheCommandLine()
@@ -55,7 +55,7 @@ public sealed class ExportCommandTests
             var history = root.GetProperty("RunHistory");
             var trial = history.GetProperty("Trials").EnumerateArray().Single();
             Assert.AreEqual(trainer, trial.GetProperty("TrainerName").GetString());
-            Assert.AreEqual(JsonValueKind.Null, trial.GetProperty("Score").ValueKind, "a fixed trainer was not cross-validated");
+            Assert.AreEqual(JsonValueKind.Number, trial.GetProperty("Score").ValueKind, "the fixed trainer's cross-validation (MbConfigScoreTests checks its value)");
             var schema = trial.GetProperty("Parameter").GetProperty("_SCHEMA_").GetString()!.Split(" * ");
             var estimators = history.GetProperty("Estimators");
             Assert.AreEqual(trainer, estimators.GetProperty(schema.First(id => estimators.GetProperty(id).GetString() == trainer)).GetString());
@@ -90,10 +90,13 @@ public sealed class ExportCommandTests
             for (var i = 0; i < trials.Count; i++)
             {
                 Assert.AreEqual(TrainerCode.All.Single(c => c.Family == trials[i].Family && c.Task == task).ModelBuilderName, history[i].GetProperty("TrainerName").GetString());
-                if (trials[i].Metric is { } metric) Assert.AreEqual(metric, history[i].GetProperty("Score").GetDouble(), 1e-9);
+                // Each trial's score is its cross-validation in Model Builder's metric, as the trial log recorded it.
+                if (trials[i].Evaluation.TryGetValue(MbConfig.MetricName(task), out var score) && double.IsFinite(score))
+                    Assert.AreEqual(score, history[i].GetProperty("Score").GetDouble(), 1e-12);
+                else Assert.AreEqual(JsonValueKind.Null, history[i].GetProperty("Score").ValueKind);
                 Assert.AreEqual(trials[i].Seconds, history[i].GetProperty("RuntimeInSeconds").GetDouble(), 1e-3);
             }
-            var best = trials.Where(t => t.Status == "completed" && double.IsFinite(t.Loss)).MinBy(t => t.Loss)!;
+            var best = trials.Where(t => t.Status == OsteoML.AutoTune.Experiments.TrialStatus.Completed && double.IsFinite(t.Loss)).MinBy(t => t.Loss)!;
             StringAssert.Contains(run.Out, $"{best.Family} ({best.Parameters}), tuned: trial {best.Trial}");
             var training = File.ReadAllText(Path.Combine(output, model + ".training.cs"));
             var code = TrainerCode.All.Single(c => c.Family == best.Family && c.Task == task);

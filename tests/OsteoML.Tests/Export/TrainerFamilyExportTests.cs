@@ -133,7 +133,7 @@ public sealed class TrainerFamilyExportTests
         var @class = Trainer(HeadTask.ClassMulticlass, classFamily);
         var fitted = ScreeningHeads.Fit(ml, preparation, table, bmd.Family.Build(ml, bmd.Parameters, "Bmd"), @class.Family.Build(ml, @class.Parameters, "Class"));
         var heads = new BundleHeads($"{bmdFamily}+{classFamily}", reference.Layout, reference.Concatenate, fitted, bmd, @class,
-            [new HeadTrial(1, bmdFamily, bmd.Parameters, null, double.NaN, 0, "fixed")], [new HeadTrial(1, classFamily, @class.Parameters, null, double.NaN, 0, "fixed")]);
+            [new HeadTrial(1, bmdFamily, bmd.Parameters, null, double.NaN, 0, OsteoML.AutoTune.Experiments.TrialStatus.Fixed)], [new HeadTrial(1, classFamily, @class.Parameters, null, double.NaN, 0, OsteoML.AutoTune.Experiments.TrialStatus.Fixed)]);
         return (heads, ScreeningHeads.Predict(ml, fitted, data.Split("test"), reference.Layout.Length));
     }
 
