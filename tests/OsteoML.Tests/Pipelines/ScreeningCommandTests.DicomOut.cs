@@ -25,7 +25,7 @@ public sealed partial class ScreeningCommandTests
         var result = json.RootElement;
         var bundleSha = ModelBundle.Sha256(Path.Combine(_model, ModelBundle.ManifestFile));
         Assert.AreEqual(bundleSha, result.GetProperty("bundleSha256").GetString());
-        Assert.AreEqual(2, result.GetProperty("resultSchemaVersion").GetInt32());
+        Assert.AreEqual(OsteoML.Pipelines.Screening.ResultProvenance.ResultSchemaVersion, result.GetProperty("resultSchemaVersion").GetInt32());
         Assert.IsFalse(string.IsNullOrEmpty(result.GetProperty("osteomlVersion").GetString()));
 
         var source = DicomFile.Open(Directory.GetFiles(seriesDir).Order(StringComparer.Ordinal).First()).Dataset;
