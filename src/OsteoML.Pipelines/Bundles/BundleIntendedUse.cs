@@ -23,7 +23,8 @@ public static class BundleIntendedUse
                 || preset.ValueKind != JsonValueKind.String)
                 return null;
             var seed = document.RootElement.TryGetProperty("seed", out var s) && s.ValueKind == JsonValueKind.Number ? $", seed {s.GetRawText()}" : "";
-            return Synthetic($"the '{preset.GetString()}' preset of osteoml synth{seed}");
+            // No quotes around the preset: JSON writers escape them, and this text is in every result line.
+            return Synthetic($"osteoml synth, preset {preset.GetString()}{seed}");
         }
         catch (JsonException)
         {

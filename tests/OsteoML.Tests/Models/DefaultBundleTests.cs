@@ -35,7 +35,7 @@ public sealed class DefaultBundleTests
                 ModelCard.ReadFolder(Path.Combine(Shipped, inBundle)).Sha256, $"{inBundle} is not the shipped {shipped}: retrain the default bundle");
         StringAssert.Contains(bundle.Manifest.IntendedUse, "Research use only");
         StringAssert.Contains(bundle.Manifest.IntendedUse, "synthetic data");
-        StringAssert.Contains(bundle.Manifest.IntendedUse, "'paper' preset");
+        StringAssert.Contains(bundle.Manifest.IntendedUse, "preset paper");
         // The build copies it beside the program, where a published osteoml looks first.
         Assert.AreEqual(ModelBundle.Sha256(Path.Combine(Shipped, ModelBundle.ManifestFile)),
             ModelBundle.Sha256(Path.Combine(AppContext.BaseDirectory, DefaultBundle.RelativePath, ModelBundle.ManifestFile)));
@@ -115,7 +115,7 @@ public sealed class DefaultBundleTests
         var synthetic = TestPaths.NewTempDirectory("osteoml-intended-use");
         File.WriteAllText(Path.Combine(synthetic, BundleIntendedUse.CohortDescriptionFile), """{ "preset": "demo", "seed": 42, "cases": 98 }""");
         var statement = BundleIntendedUse.ForCohort(synthetic);
-        StringAssert.StartsWith(statement, "Research use only, not for diagnosis: trained on synthetic data (the 'demo' preset of osteoml synth, seed 42)");
+        StringAssert.StartsWith(statement, "Research use only, not for diagnosis: trained on synthetic data (osteoml synth, preset demo, seed 42)");
 
         var real = TestPaths.NewTempDirectory("osteoml-intended-use");
         File.WriteAllText(Path.Combine(real, "manifest.csv"), "case_id\n");
