@@ -21,8 +21,6 @@ public sealed record CtAcquisition
     /// <summary>Age string as in the file, e.g. "063Y" (PS3.5 AS).</summary>
     public string? PatientAge { get; init; }
     public string? PatientSex { get; init; }
-    /// <summary>StudyDate (DA, YYYYMMDD) as in the file.</summary>
-    public string? StudyDate { get; init; }
 
     /// <summary>Reads the attributes from a dataset (enhanced CT keeps some of them in functional groups: those are read too).</summary>
     public static CtAcquisition From(DicomDataset dataset)
@@ -46,7 +44,6 @@ public sealed record CtAcquisition
             BodyPartExamined = dataset.GetStringOrDefault(DicomTag.BodyPartExamined),
             PatientAge = dataset.GetStringOrDefault(DicomTag.PatientAge),
             PatientSex = dataset.GetStringOrDefault(DicomTag.PatientSex),
-            StudyDate = dataset.GetStringOrDefault(DicomTag.StudyDate),
         };
     }
 

@@ -83,6 +83,8 @@ public static class StudySource
                 failures.Add(new(Relative(root, where), $"series {stack.SeriesInstanceUid}: {stack.Slices.Count} slice(s), too few for a spine CT (at least {MinimumSlices})",
                     stack.StudyInstanceUid, stack.SeriesInstanceUid));
             else
+            {
+                var (patientKey, studyDate) = PatientLink(stack.Slices[0].File, keyer);
                 studies.Add(new StudyRow
                 {
                     StudyId = stack.StudyInstanceUid,
@@ -91,9 +93,10 @@ public static class StudySource
                     SeriesInstanceUid = stack.SeriesInstanceUid,
                     SeriesPath = where,
                     SiteKey = SiteKey.From(stack.Acquisition),
-                    StudyDate = StudyDateOf(stack.Acquisition.StudyDate),
-                    PatientKey = keyer is null ? "" : keyer.Key(ReadPatientId(stack.Slices[0].File)) ?? "",
+                    StudyDate = studyDate,
+                    PatientKey = patientKey,
                 });
+            }
         }
         // Failed files beside a study's series mark that study (its series may be incomplete).
         foreach (var study in studies)
@@ -132,9 +135,8 @@ public static class StudySource
                 var header = ReadHeader(study.SeriesPath);
                 var acquisition = header is null ? NiftiCtVolume.Acquisition(study.SeriesPath) : CtAcquisition.From(header);
                 study.SiteKey = SiteKey.From(acquisition);
-                study.StudyDate = StudyDateOf(acquisition.StudyDate);
                 // The header's PatientID, as for a folder (not the manifest's column): the key must not depend on how the studies were listed.
-                if (keyer is not null && header is not null) study.PatientKey = keyer.Key(header.GetStringOrDefault(DicomTag.PatientID)) ?? "";
+                if (header is not null) (study.PatientKey, study.StudyDate) = PatientLink(header, keyer);
                 studies[i] = study;
             }
             catch (Exception ex) when (ex is IOException or DicomDataException or InvalidDataException or UnauthorizedAccessException)
@@ -169,16 +171,16 @@ public static class StudySource
         throw new InvalidDataException($"{seriesPath}: no readable DICOM image.");
     }
 
-    /// <summary>The PatientID of one DICOM file's header, read only to key it; null when unreadable or absent.</summary>
-    private static string? ReadPatientId(string file)
+    /// <summary>The keyed patient (empty without a keyer or a PatientID) and the StudyDate of one DICOM file's header; the PatientID is read only to key it.</summary>
+    private static (string PatientKey, DateOnly? StudyDate) PatientLink(string file, PatientKeyer? keyer)
     {
-        try { return DicomFile.Open(file, new DicomReadOptions { StopAtPixelData = true }).Dataset.GetStringOrDefault(DicomTag.PatientID); }
-        catch (Exception ex) when (ex is IOException or FormatException or DicomDataException) { return null; }
+        try { return PatientLink(DicomFile.Open(file, new DicomReadOptions { StopAtPixelData = true }).Dataset, keyer); }
+        catch (Exception ex) when (ex is IOException or FormatException or DicomDataException) { return ("", null); }
     }
 
-    /// <summary>A DICOM DA value (YYYYMMDD), or null when absent or malformed.</summary>
-    public static DateOnly? StudyDateOf(string? value) =>
-        DateOnly.TryParseExact(value?.Trim(), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+    private static (string PatientKey, DateOnly? StudyDate) PatientLink(DicomDataset header, PatientKeyer? keyer) => (
+        keyer?.Key(header.GetStringOrDefault(DicomTag.PatientID)) ?? "",
+        DateOnly.TryParseExact(header.GetStringOrDefault(DicomTag.StudyDate)?.Trim(), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null);
 
     private static string RealPath(string path) => DirectoryWalker.RealPath(path) ?? Path.GetFullPath(path);
 
