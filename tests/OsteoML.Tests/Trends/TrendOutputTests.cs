@@ -70,6 +70,35 @@ public sealed class TrendOutputTests
         foreach (var id in ids) Assert.IsFalse(run.Out.Contains(id) || run.Error.Contains(id));
     }
 
+    private static string Results(string root, string name, params (string Key, string Date, double Bmd)[] studies)
+    {
+        var file = Path.Combine(root, name);
+        File.WriteAllLines(file, studies.Select((s, i) => ResultsFolderSink.JsonLine($"s{i}", new StudyResult
+        {
+            StudyInstanceUid = $"1.2.{i}", SeriesInstanceUid = $"1.3.{name.Length}.{i}", SiteKey = "A", Status = StudyStatus.Ok, Bmd = s.Bmd,
+            PatientKey = s.Key, StudyDate = DateOnly.Parse(s.Date, System.Globalization.CultureInfo.InvariantCulture),
+        })));
+        return file;
+    }
+
+    [TestMethod]
+    public void The_lsc_is_given_or_measured_on_another_set_of_results()
+    {
+        var root = TestPaths.NewTempDirectory("osteoml-trend");
+        var followUps = Results(root, "follow-ups.jsonl", ("p", "2020-01-01", 100), ("p", "2022-01-01", 94));
+        var given = CliRun.Of("trend", followUps, "--lsc", "5");
+        Assert.AreEqual(0, given.ExitCode, given.Error);
+        StringAssert.Contains(given.Out, "LSC 5.0 mg/cm³ (given");
+        StringAssert.Contains(given.Out, "1 significant loss");
+        // Rescan differences 3 and −4: RMS-SD 2.5, LSC 6.9 — the 6 mg/cm³ loss is then within it.
+        var precision = Results(root, "precision.jsonl", ("a", "2020-01-01", 100), ("a", "2020-01-05", 103), ("b", "2020-01-01", 80), ("b", "2020-01-02", 76));
+        var measured = CliRun.Of("trend", followUps, "--precision-from", precision);
+        Assert.AreEqual(0, measured.ExitCode, measured.Error);
+        StringAssert.Contains(measured.Out, "precision SD 2.5 mg/cm³ from 2 rescan pair(s), LSC 6.9");
+        StringAssert.Contains(measured.Out, "1 stable");
+        Assert.AreEqual(2, CliRun.Of("trend", followUps, "--lsc", "5", "--precision-from", precision).ExitCode);
+    }
+
     [TestMethod]
     public void Without_a_patient_key_the_command_says_how_to_enable_it()
     {
