@@ -1,7 +1,9 @@
 using OsteoML.Evaluation.Plots;
 using OsteoML.Imaging;
 using OsteoML.Imaging.Filtering;
+using OsteoML.Pipelines.Fractures;
 using OsteoML.Pipelines.Screening;
+using OsteoML.Pipelines.Segmentation;
 using OsteoML.Synthesis;
 using OsteoML.Synthesis.Cohort;
 using OsteoML.Synthesis.Rendering;
@@ -22,8 +24,16 @@ public static class TrendValidation
     {
         var measured = new List<MeasuredCase>();
         foreach (var c in cohort.Generate(options: RenderOptions.Reduced))
-            measured.Add(new MeasuredCase(c.Spec, CoreMeanHu(c)));
+            measured.Add(new MeasuredCase(c.Spec, CoreMeanHu(c), Grades(c)));
         return measured;
+    }
+
+    /// <summary>Genant grades of the levels graded on the case's true trabecular masks, as screening grades them (docs/fractures.md).</summary>
+    public static IReadOnlyDictionary<string, int> Grades(SyntheticCase c)
+    {
+        var segmentation = ReferenceSegmentation.FromLabels(c.Labels, ReferenceSegmentation.SyntheticLevel, c.CaseId, "reference", 2.0);
+        return VertebralFractures.Assess(segmentation, c.Hu.Geometry, c.SliceThicknessMm)
+            .Where(a => a.GenantGrade is not null).ToDictionary(a => a.Level, a => a.GenantGrade!.Value, StringComparer.Ordinal);
     }
 
     /// <summary>Mean HU over the one-voxel-eroded true trabecular masks of L1 and L2, averaged over the levels with a core; null when neither has one.</summary>
@@ -70,6 +80,7 @@ public static class TrendValidation
                 CalibrationProfile = calibrated ? $"{c.Spec.Scanner.Id}: per-scanner line" : null,
                 PatientKey = keyer.Key(c.Spec.Identity.PatientId),
                 StudyDate = DateOnly.FromDateTime(c.Spec.Acquisition.StudyDateTime),
+                Vertebrae = c.GenantGrades.Select(g => new VertebraResult { Level = g.Key, GenantGrade = g.Value }).ToList(),
             };
         }).ToList();
     }
@@ -82,8 +93,17 @@ public static class TrendValidation
             .ToDictionary(g => g.Key, g => g.Where(c => c.Spec.FollowUp!.Visit == VisitKind.FollowUp).OrderBy(c => c.Spec.FollowUp!.YearsSinceBaseline).ToList(),
                 StringComparer.Ordinal);
         int losses = 0, lossesFound = 0, stable = 0, stableFlagged = 0, otherScanner = 0, otherScannerFlagged = 0;
+        int fractured = 0, fracturesFound = 0, unfractured = 0, fracturesFalse = 0;
         foreach (var patient in report.Patients)
         {
+            if (truth.TryGetValue(patient.PatientKey, out var visits) && visits.Count > 0)
+            {
+                // Per patient: a true new fracture (any level) against any level whose grade rose.
+                var truthNew = visits.Any(v => v.Spec.FollowUp!.NewFractures.Count > 0);
+                var found = patient.NewFractures.Count > 0;
+                if (truthNew) { fractured++; if (found) fracturesFound++; }
+                else { unfractured++; if (found) fracturesFalse++; }
+            }
             if (!truth.TryGetValue(patient.PatientKey, out var followUps) || followUps.Count == 0 || patient.Fit is null) continue;
             var change = followUps[^1].Spec.FollowUp!.TrueBmdChange;
             if (change < -2 * report.Precision.Lsc)
@@ -104,6 +124,9 @@ public static class TrendValidation
             }
         }
         return new TrendValidationScore(report.Patients.Count(p => p.Fit is not null), losses, lossesFound, stable, stableFlagged, otherScanner, otherScannerFlagged,
-            report.Precision);
+            report.Precision)
+        {
+            NewFractures = fractured, NewFracturesFound = fracturesFound, WithoutNewFracture = unfractured, NewFracturesFalse = fracturesFalse,
+        };
     }
 }

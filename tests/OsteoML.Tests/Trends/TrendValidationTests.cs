@@ -39,7 +39,8 @@ public sealed class TrendValidationTests
         Console.WriteLine($"{(keepProtocol ? "surveillance protocol" : "routine CT")}, site calibration {siteCalibration}: {report.Patients.Count} patients; "
                           + $"precision SD {score.Precision.Sd:0.00} from {score.Precision.Pairs} rescans, LSC {score.Precision.Lsc:0.0}; "
                           + $"losses > 2 LSC found {score.LossesFound}/{score.Losses}; stable flagged {score.StableFlagged}/{score.Stable} "
-                          + $"(scanner changed: {score.StableOtherScannerFlagged}/{score.StableOtherScanner})");
+                          + $"(scanner changed: {score.StableOtherScannerFlagged}/{score.StableOtherScanner}); "
+                          + $"new fractures found {score.NewFracturesFound}/{score.NewFractures}, named without one {score.NewFracturesFalse}/{score.WithoutNewFracture}");
         return score;
     }
 
