@@ -70,6 +70,7 @@ public static class OsteoMLApp
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(BenchCommand.Create(context));
         root.Subcommands.Add(FracturesCommand.Create(context));
+        root.Subcommands.Add(TrendCommand.Create(context));
         return root;
     }
 

@@ -1,6 +1,7 @@
 using OsteoML.Synthesis.Cohort;
 using OsteoML.Synthesis.Rendering;
 using OsteoML.Synthesis.Sampling;
+using OsteoML.Synthesis.Truth;
 
 namespace OsteoML.Synthesis;
 
@@ -46,7 +47,41 @@ public sealed class SyntheticCohort
         }
         var cases = new CaseSpec[slots.Count];
         Parallel.For(0, slots.Count, i => cases[i] = CaseSampler.Sample(preset, seed, i, slots[i].Split, slots[i].Hospital, slots[i].Scanner));
-        return new SyntheticCohort(preset, seed, cases);
+        if (preset.FollowUps is not { } followUps) return new SyntheticCohort(preset, seed, cases);
+        return new SyntheticCohort(preset, seed, WithFollowUps(preset, seed, cases, followUps));
+    }
+
+    /// <summary>The baseline cases (marked as such) followed by their patients' rescans and follow-ups, in baseline order.</summary>
+    private static List<CaseSpec> WithFollowUps(CohortPreset preset, ulong seed, IReadOnlyList<CaseSpec> baselines, FollowUpOptions options)
+    {
+        var all = baselines.Select(c => c with { FollowUp = new FollowUpTruth(VisitKind.Baseline, c.CaseId, 0, 0, 0, []) }).ToList();
+        foreach (var baseline in baselines)
+        {
+            var random = new SynthRandom(SynthRandom.Derive(seed, $"{preset.Name}/visits", baseline.Index));
+            if (random.Bernoulli(options.RescanShare))
+                all.Add(CaseSampler.SampleFollowUp(preset, seed, all.Count, baseline, baseline.Scanner, VisitKind.Rescan, random.Next(0, 15) / 365.25, 0, [],
+                    options.RescanKeepsProtocol));
+            if (!random.Bernoulli(options.Share)) continue;
+            var stable = random.Bernoulli(options.StableShare);
+            var loss = stable ? 0 : BoneLossModel.SampleAnnualLoss(baseline.Patient, random);
+            var times = Enumerable.Range(0, random.Bernoulli(options.SecondShare) ? 2 : 1)
+                .Select(_ => random.Uniform(options.MinYears, options.MaxYears)).Order().ToList();
+            var fractures = new List<CompressionFracture>();
+            foreach (var years in times)
+            {
+                var others = baseline.Hospital.Scanners.Where(s => s.Id != baseline.Scanner.Id).ToList();
+                var scanner = others.Count > 0 && random.Bernoulli(options.OtherScannerShare) && !options.FollowUpsKeepProtocol
+                    ? random.Choose(others, _ => 1) : baseline.Scanner;
+                // New fractures at the prevalent model's risk for age and current BMD, scaled per year of follow-up.
+                var bmdNow = baseline.Bone.TrueL1L2 * Math.Pow(1 - loss, years);
+                var risk = stable ? 0 : 1 - Math.Exp(-options.NewFractureFactor * PathologyModel.FractureProbability(baseline.Patient.Age + years, bmdNow) * years);
+                if (random.Bernoulli(risk) && PathologyModel.SampleNewFracture([.. baseline.Pathology.Fractures, .. fractures], random) is { } fracture)
+                    fractures.Add(fracture);
+                all.Add(CaseSampler.SampleFollowUp(preset, seed, all.Count, baseline, scanner, VisitKind.FollowUp, years, loss, fractures.ToList(),
+                    options.FollowUpsKeepProtocol));
+            }
+        }
+        return all;
     }
 
     public IEnumerable<CaseSpec> CasesIn(CohortSplit split) => Cases.Where(c => c.Split == split);

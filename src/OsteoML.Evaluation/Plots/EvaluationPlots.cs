@@ -155,6 +155,39 @@ public static class EvaluationPlots
             ("RMSE", s => s.Regression.Rmse, s => s.Regression.Ci?.Rmse),
         ], fixedTop: null);
 
+    /// <summary>One patient's BMD over time: each study with its ±1 precision SD, the fitted trend line, and a marker where a new fracture was first seen.</summary>
+    public static byte[] BmdTrend(string title, IReadOnlyList<double> years, IReadOnlyList<double> bmd, LeastSquaresLine? fit, double precisionSd,
+        IReadOnlyList<double> newFractureYears)
+    {
+        var plot = NewPlot(title, "Years since the first study", "BMD (mg/cm³)");
+        var points = plot.Add.Scatter(years.ToArray(), bmd.ToArray(), Colors.SteelBlue);
+        points.LineWidth = 0;
+        points.MarkerSize = 8;
+        points.LegendText = "study";
+        for (var i = 0; i < years.Count; i++)
+            AddWhisker(plot, years[i], bmd[i] - precisionSd, bmd[i] + precisionSd, 0.04);
+        var last = Math.Max(1, years.Max());
+        if (fit is not null)
+        {
+            var line = plot.Add.Line(0, fit.At(0), last, fit.At(last));
+            line.LineColor = Colors.DarkOrange;
+            line.LineWidth = 2;
+            line.LegendText = $"trend {fit.Slope:+0.0;-0.0} mg/cm³/yr";
+        }
+        AddLevel(plot, 120, Colors.SeaGreen, LinePattern.Dashed, "osteopenia < 120");
+        AddLevel(plot, 80, Colors.Crimson, LinePattern.Dashed, "osteoporosis < 80");
+        foreach (var x in newFractureYears)
+        {
+            var marker = plot.Add.VerticalLine(x, 1.5f, Colors.Crimson, LinePattern.Dotted);
+            marker.LegendText = "new fracture";
+        }
+        var low = Math.Min(70, bmd.Min() - 2 * precisionSd);
+        var high = Math.Max(130, bmd.Max() + 2 * precisionSd);
+        plot.Axes.SetLimits(-0.2, last + 0.2, low - 5, high + 5);
+        plot.ShowLegend(Alignment.UpperRight);
+        return Png(plot, 560, 380);
+    }
+
     private static byte[] Bars(string title, string dimension, string yLabel, IReadOnlyList<SubsetEvaluation> groups,
         (string Name, Func<SubsetEvaluation, double?> Value, Func<SubsetEvaluation, ConfidenceInterval?> Ci)[] series, double? fixedTop)
     {

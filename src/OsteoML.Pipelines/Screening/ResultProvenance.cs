@@ -11,8 +11,9 @@ namespace OsteoML.Pipelines.Screening;
 public sealed record ResultProvenance(string BundleName, string BundleSha256, string ModelSha256, string SegmentationModelSha256, string OsteomlVersion,
     string? IntendedUse = null)
 {
-    /// <summary>Version of the result's fields: 2 added the provenance fields (1: results before them), 3 the bundle's intended use.</summary>
-    public const int ResultSchemaVersion = 3;
+    /// <summary>Version of the result's fields: 2 added the provenance fields (1: results before them), 3 the bundle's intended use,
+    /// 4 the keyed patient and the study date (what links a patient's studies into a trend).</summary>
+    public const int ResultSchemaVersion = 4;
 
     /// <summary>This build's version ("1.2.3" of "1.2.3+commit": build metadata is noise in a result).</summary>
     public static string CurrentOsteomlVersion => VersionOf(typeof(ResultProvenance).Assembly);

@@ -79,7 +79,8 @@ public sealed class Screener : IDisposable
         var features = study.MasksPath.Length > 0 && SeedOwnMasks(study) is { } error
             ? new StudyFeatures { Study = study, Error = error }
             : _extractor.Compute(study);
-        var result = StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds, ScanCalibration);
+        var result = StudyResult.From(features, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, Bundle.Profiles, clock.Elapsed.TotalSeconds, ScanCalibration)
+            with { PatientKey = study.PatientKey.Length > 0 ? study.PatientKey : null, StudyDate = study.StudyDate };
         // Bad files beside the series are not silently "not an image": the study says its series may be incomplete.
         if (study.UnreadableFiles.Count > 0 && !result.QaFlags.Contains(QaFlags.UnreadableFiles))
             result = result with { QaFlags = [.. result.QaFlags, QaFlags.UnreadableFiles] };

@@ -23,6 +23,11 @@ public sealed record StudyResult
     public required string StudyInstanceUid { get; init; }
     public required string SeriesInstanceUid { get; init; }
     public required string SiteKey { get; init; }
+    /// <summary>The patient, keyed (<see cref="Trends.PatientKeyer"/>: HMAC of the PatientID under the site's secret, never the ID);
+    /// null when no key is configured. Links a patient's studies for <c>osteoml trend</c>.</summary>
+    public string? PatientKey { get; init; }
+    /// <summary>The DICOM StudyDate, the time axis of a trend; null when the header has none.</summary>
+    public DateOnly? StudyDate { get; init; }
     public required StudyStatus Status { get; init; }
     /// <summary>mg/cm³, calibrated when a profile applied.</summary>
     public double? Bmd { get; init; }

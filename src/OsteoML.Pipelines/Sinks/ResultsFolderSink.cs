@@ -19,7 +19,7 @@ public sealed class ResultsFolderSink : IStudyResultSink
     [
         "study_uid", "series_uid", "site_key", "bmd_pred", "class_pred", "p_normal", "p_osteopenia", "p_osteoporosis", "calibration_profile",
         "qa_flags", "status", "error", "global_bmd", "l1_mean_hu", "l2_mean_hu", "seconds", "bundle_sha256", "osteoml_version", "result_schema_version",
-        "intended_use",
+        "intended_use", "patient_key", "study_date",
     ];
 
     private readonly Dictionary<string, StudyResult> _done = new(StringComparer.Ordinal);
@@ -175,7 +175,7 @@ public sealed class ResultsFolderSink : IStudyResultSink
                 r.CalibrationProfile ?? "", string.Join(';', r.QaFlags), r.Status.Name(), r.Error ?? "", N(r.GlobalBmd),
                 N(r.Levels.FirstOrDefault(l => l.Level == "L1")?.MeanHu), N(r.Levels.FirstOrDefault(l => l.Level == "L2")?.MeanHu), N(r.Seconds),
                 r.BundleSha256 ?? "", r.OsteomlVersion ?? "", r.ResultSchemaVersion?.ToString(CultureInfo.InvariantCulture) ?? "",
-                r.IntendedUse ?? "",
+                r.IntendedUse ?? "", r.PatientKey ?? "", r.StudyDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
             ];
             text.AppendJoin(',', fields.Select(Csv.Quote)).Append('\n');
         }

@@ -46,6 +46,12 @@ public sealed class StudyRow
 
     [NoColumn] public bool HasLabels => float.IsFinite(Bmd);
 
+    /// <summary>The patient keyed by the site's secret (<see cref="Trends.PatientKeyer"/>), empty without a secret or a PatientID. Not a column.</summary>
+    [NoColumn] public string PatientKey { get; set; } = "";
+
+    /// <summary>The series' DICOM StudyDate, or null. Not a column.</summary>
+    [NoColumn] public DateOnly? StudyDate { get; set; }
+
     /// <summary>
     /// Files in the series' folder that could not be read (empty, truncated, not a regular file), each "file: reason":
     /// the series may be incomplete, so the result carries <see cref="Measurement.QaFlags.UnreadableFiles"/>. Not a column.

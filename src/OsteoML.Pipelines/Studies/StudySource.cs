@@ -4,6 +4,7 @@ using OsteoML.Dicom;
 using OsteoML.Dicom.IO;
 using OsteoML.Dicom.Series;
 using OsteoML.Pipelines.Segmentation;
+using OsteoML.Pipelines.Trends;
 using OsteoML.Pipelines.Volumes;
 
 namespace OsteoML.Pipelines.Studies;
@@ -29,12 +30,14 @@ public static class StudySource
 
     /// <summary>A NIfTI file is one study (<see cref="FromNifti"/>), a <c>.csv</c> file a cohort manifest (<see cref="FromManifest"/>);
     /// a folder is scanned for DICOM (<see cref="FromFolder"/>).</summary>
-    public static StudyList FromPath(string path)
+    /// <para>Each DICOM study is linked to its patient by <paramref name="keyer"/> (default: the environment's secret,
+    /// <see cref="PatientKeyer.FromEnvironment"/>): the row holds the key, never the PatientID.</para>
+    public static StudyList FromPath(string path, PatientKeyer? keyer = null)
     {
         if (NiftiCtVolume.IsNifti(path)) return FromNifti(path);
-        if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return FromManifest(path);
+        if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return FromManifest(path, keyer: keyer);
         if (!Directory.Exists(path)) throw new DirectoryNotFoundException($"{path}: no such folder, NIfTI file or manifest.");
-        return FromFolder(path);
+        return FromFolder(path, keyer);
     }
 
     /// <summary>
@@ -58,8 +61,9 @@ public static class StudySource
         return new StudyList([study], []);
     }
 
-    public static StudyList FromFolder(string root)
+    public static StudyList FromFolder(string root, PatientKeyer? keyer = null)
     {
+        keyer ??= PatientKeyer.FromEnvironment();
         var scan = DicomSeriesScanner.Scan(root);
         var studies = new List<StudyRow>();
         var failures = new List<StudySourceFailure>();
@@ -79,6 +83,8 @@ public static class StudySource
                 failures.Add(new(Relative(root, where), $"series {stack.SeriesInstanceUid}: {stack.Slices.Count} slice(s), too few for a spine CT (at least {MinimumSlices})",
                     stack.StudyInstanceUid, stack.SeriesInstanceUid));
             else
+            {
+                var (patientKey, studyDate) = PatientLink(stack.Slices[0].File, keyer);
                 studies.Add(new StudyRow
                 {
                     StudyId = stack.StudyInstanceUid,
@@ -87,7 +93,10 @@ public static class StudySource
                     SeriesInstanceUid = stack.SeriesInstanceUid,
                     SeriesPath = where,
                     SiteKey = SiteKey.From(stack.Acquisition),
+                    StudyDate = studyDate,
+                    PatientKey = patientKey,
                 });
+            }
         }
         // Failed files beside a study's series mark that study (its series may be incomplete).
         foreach (var study in studies)
@@ -105,8 +114,9 @@ public static class StudySource
     }
 
     /// <summary>The rows of a cohort manifest (or a CASES.csv of the same shape), series folders relative to <paramref name="cohortDirectory"/>.</summary>
-    public static StudyList FromManifest(string manifestPath, string? cohortDirectory = null, Func<StudyRow, bool>? where = null)
+    public static StudyList FromManifest(string manifestPath, string? cohortDirectory = null, Func<StudyRow, bool>? where = null, PatientKeyer? keyer = null)
     {
+        keyer ??= PatientKeyer.FromEnvironment();
         cohortDirectory ??= Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
         var rows = CohortManifest.Read(manifestPath);
         var cohortReal = RealPath(cohortDirectory);
@@ -122,7 +132,11 @@ public static class StudySource
                 // The row's path is relative and has no "..", but a link inside the cohort could still lead out of it.
                 if (Directory.Exists(study.SeriesPath) && !IsInside(RealPath(study.SeriesPath), cohortReal))
                     throw new InvalidDataException($"{manifestPath}: row {row.Line}, column series_dir: '{row.SeriesDir}' leads outside the cohort folder {cohortDirectory}.");
-                study.SiteKey = ReadSiteKey(study.SeriesPath);
+                var header = ReadHeader(study.SeriesPath);
+                var acquisition = header is null ? NiftiCtVolume.Acquisition(study.SeriesPath) : CtAcquisition.From(header);
+                study.SiteKey = SiteKey.From(acquisition);
+                // The header's PatientID, as for a folder (not the manifest's column): the key must not depend on how the studies were listed.
+                if (header is not null) (study.PatientKey, study.StudyDate) = PatientLink(header, keyer);
                 studies[i] = study;
             }
             catch (Exception ex) when (ex is IOException or DicomDataException or InvalidDataException or UnauthorizedAccessException)
@@ -134,12 +148,16 @@ public static class StudySource
     }
 
     /// <summary>The site key of a series folder, from the first DICOM image header in it (pixels are not read); of a NIfTI file, from its sidecar.</summary>
-    public static string ReadSiteKey(string seriesPath)
+    public static string ReadSiteKey(string seriesPath) =>
+        SiteKey.From(ReadHeader(seriesPath) is { } header ? CtAcquisition.From(header) : NiftiCtVolume.Acquisition(seriesPath));
+
+    /// <summary>The first DICOM image header (pixels not read) of a series folder; null for a NIfTI file (its sidecar holds the acquisition).</summary>
+    private static DicomDataset? ReadHeader(string seriesPath)
     {
         if (NiftiCtVolume.IsNifti(seriesPath))
         {
             if (!File.Exists(seriesPath)) throw new FileNotFoundException($"{seriesPath}: no such NIfTI file.");
-            return SiteKey.From(NiftiCtVolume.Acquisition(seriesPath));
+            return null;
         }
         if (!Directory.Exists(seriesPath)) throw new DirectoryNotFoundException($"{seriesPath}: no such series folder.");
         foreach (var file in DirectoryWalker.Walk(seriesPath, recursive: false).Files)
@@ -148,10 +166,21 @@ public static class StudySource
             try { dicom = DicomFile.Open(file, new DicomReadOptions { StopAtPixelData = true }); }
             catch (Exception ex) when (ex is IOException or FormatException) { continue; }
             if (dicom.Dataset.Contains(DicomTag.SeriesInstanceUID))
-                return SiteKey.From(CtAcquisition.From(dicom.Dataset));
+                return dicom.Dataset;
         }
         throw new InvalidDataException($"{seriesPath}: no readable DICOM image.");
     }
+
+    /// <summary>The keyed patient (empty without a keyer or a PatientID) and the StudyDate of one DICOM file's header; the PatientID is read only to key it.</summary>
+    private static (string PatientKey, DateOnly? StudyDate) PatientLink(string file, PatientKeyer? keyer)
+    {
+        try { return PatientLink(DicomFile.Open(file, new DicomReadOptions { StopAtPixelData = true }).Dataset, keyer); }
+        catch (Exception ex) when (ex is IOException or FormatException or DicomDataException) { return ("", null); }
+    }
+
+    private static (string PatientKey, DateOnly? StudyDate) PatientLink(DicomDataset header, PatientKeyer? keyer) => (
+        keyer?.Key(header.GetStringOrDefault(DicomTag.PatientID)) ?? "",
+        DateOnly.TryParseExact(header.GetStringOrDefault(DicomTag.StudyDate)?.Trim(), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null);
 
     private static string RealPath(string path) => DirectoryWalker.RealPath(path) ?? Path.GetFullPath(path);
 

@@ -130,6 +130,17 @@ public static class Manifest
             ("schmorl_nodes", string.Join(';', s.Pathology.SchmorlNodes.Select(n => $"{n.Level}:{(n.Superior ? "superior" : "inferior")}"))),
             ("aortic_plaques", Int(s.Pathology.AorticPlaques.Count)),
         ]);
+        // Only cohorts with follow-ups have these columns (every case of such a cohort has its FollowUp), so other cohorts' manifests are unchanged.
+        if (s.FollowUp is { } f)
+            row.AddRange(
+            [
+                ("visit", f.Visit switch { VisitKind.Baseline => "baseline", VisitKind.Rescan => "rescan", _ => "follow-up" }),
+                ("follow_up_of", f.Visit == VisitKind.Baseline ? "" : f.BaselineCaseId),
+                ("years_since_baseline", Num(f.YearsSinceBaseline, 3)),
+                ("true_bmd_change", Num(f.TrueBmdChange, 2)),
+                ("annual_loss_fraction", Num(f.AnnualLossFraction, 4)),
+                ("new_fractures", string.Join(';', f.NewFractures.Select(n => $"{n.Level}:grade{n.GenantGrade}:{n.Shape.ToString().ToLowerInvariant()}:{Num(n.HeightLoss, 3)}"))),
+            ]);
         return row;
     }
 

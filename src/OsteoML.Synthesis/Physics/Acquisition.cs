@@ -31,7 +31,7 @@ public sealed record Acquisition(
 public static class AcquisitionModel
 {
     public static Acquisition Sample(ScannerProfile scanner, ContrastMix contrast, double waterDiameterCm,
-        double bodyWidthMm, double bodyCentreXMm, double bodyCentreYMm, double marrowFatFraction, SynthRandom random)
+        double bodyWidthMm, double bodyCentreXMm, double bodyCentreYMm, double marrowFatFraction, SynthRandom random, DateOnly? studyDate = null)
     {
         var kvp = random.Choose(scanner.Kvps, k => k.Share).Kvp;
         var effectiveKvp = XRayMaterials.EffectiveKvp(scanner, kvp, waterDiameterCm);
@@ -54,7 +54,9 @@ public static class AcquisitionModel
         var enhancement = ContrastEnhancement.Sample(phase, marrowFatFraction, random).AtKvp(effectiveKvp);
 
         var span = scanner.StudiesTo.DayNumber - scanner.StudiesFrom.DayNumber;
-        var date = scanner.StudiesFrom.AddDays(random.Next(0, span + 1));
+        var drawn = scanner.StudiesFrom.AddDays(random.Next(0, span + 1));
+        // A follow-up's date follows from its baseline's; the draw above still happens so the stream stays the same.
+        var date = studyDate ?? drawn;
         var time = new TimeOnly(7, 30).Add(TimeSpan.FromMinutes(random.Next(0, 11 * 60))).Add(TimeSpan.FromSeconds(random.Next(0, 60)));
         var (gain, drifted) = scanner.Calibration.On(date);
         var offset = drifted + random.Normal(0, scanner.Calibration.JitterHu);

@@ -67,6 +67,27 @@ public static class PathologyModel
     public static double FractureProbability(double age, double bmd) =>
         Logistic(-3.1 + 0.06 * (age - 60) + 0.025 * (100 - bmd));
 
+    /// <summary>One new fracture at a level that has none (none when every level has one): grade, loss and shape as for prevalent fractures.</summary>
+    public static CompressionFracture? SampleNewFracture(IReadOnlyList<CompressionFracture> existing, SynthRandom random)
+    {
+        var weights = (double[])FractureLevelWeights.Clone();
+        foreach (var f in existing) weights[(int)f.Level] = 0;
+        return weights.Sum() <= 0 ? null : SampleFracture((VertebralLevel)random.Choose(weights), random);
+    }
+
+    private static CompressionFracture SampleFracture(VertebralLevel level, SynthRandom random)
+    {
+        var grade = random.Choose([0.55, 0.35, 0.10]) + 1;
+        var loss = grade switch
+        {
+            1 => random.Uniform(0.20, 0.25),
+            2 => random.Uniform(0.25, 0.40),
+            _ => random.Uniform(0.40, 0.55),
+        };
+        var shape = (FractureShape)random.Choose([0.55, 0.30, 0.15]);
+        return new CompressionFracture(level, grade, loss, shape);
+    }
+
     private static List<CompressionFracture> SampleFractures(Patient patient, double bmd, SynthRandom random)
     {
         var fractures = new List<CompressionFracture>();
@@ -78,15 +99,7 @@ public static class PathologyModel
         {
             var level = (VertebralLevel)random.Choose(weights);
             weights[(int)level] = 0;
-            var grade = random.Choose([0.55, 0.35, 0.10]) + 1;
-            var loss = grade switch
-            {
-                1 => random.Uniform(0.20, 0.25),
-                2 => random.Uniform(0.25, 0.40),
-                _ => random.Uniform(0.40, 0.55),
-            };
-            var shape = (FractureShape)random.Choose([0.55, 0.30, 0.15]);
-            fractures.Add(new CompressionFracture(level, grade, loss, shape));
+            fractures.Add(SampleFracture(level, random));
         }
         return fractures;
     }

@@ -70,7 +70,7 @@ public sealed class SynthCommandTests
         var dir = TestPaths.NewTempDirectory();
         var run = CliRun.Of("synth", "cohort", "--preset", "no-such", "--out", dir);
         Assert.AreEqual(ExitCodes.Failure, run.ExitCode);
-        Assert.AreEqual("error: Unknown preset 'no-such': use paper, demo, ci or the path of a preset JSON file.", run.Error.Trim());
+        Assert.AreEqual("error: Unknown preset 'no-such': use paper, demo, ci, trend or the path of a preset JSON file.", run.Error.Trim());
 
         run = CliRun.Of("synth", "cohort", "--preset", "ci", "--out", dir, "--size", "huge");
         Assert.AreEqual(ExitCodes.Usage, run.ExitCode);
