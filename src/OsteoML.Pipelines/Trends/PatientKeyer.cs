@@ -33,15 +33,29 @@ public sealed class PatientKeyer
         + $"or {FileEnvironmentVariable} (a file holding it) before screening, then screen again with --redo";
 
     /// <summary>The keyer of the environment's secret, or null when none is configured.</summary>
+    /// <exception cref="InvalidDataException">The secret is configured but unusable; the message names the variable, never the secret.</exception>
     public static PatientKeyer? FromEnvironment()
     {
-        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } secret) return new PatientKeyer(secret);
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } secret)
+            return Create(secret, EnvironmentVariable);
         if (Environment.GetEnvironmentVariable(FileEnvironmentVariable) is { Length: > 0 } file)
         {
-            try { return new PatientKeyer(File.ReadAllText(file)); }
-            catch (ArgumentException) { throw new InvalidDataException($"{FileEnvironmentVariable}: {file} holds fewer than {MinimumSecretBytes} bytes."); }
+            string text;
+            try { text = File.ReadAllText(file); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new InvalidDataException($"{FileEnvironmentVariable}: {file} cannot be read ({ex.Message}).");
+            }
+            return Create(text, $"{FileEnvironmentVariable} ({file})");
         }
         return null;
+    }
+
+    private static PatientKeyer Create(string secret, string source)
+    {
+        if (Encoding.UTF8.GetByteCount(secret.Trim()) < MinimumSecretBytes)
+            throw new InvalidDataException($"{source}: the patient key secret holds fewer than {MinimumSecretBytes} bytes; use a longer one.");
+        return new PatientKeyer(secret);
     }
 
     /// <summary>The patient's key (32 hex digits: 128 bits of the HMAC), or null for an empty ID (no linkage is better than a false one).</summary>

@@ -111,4 +111,32 @@ public sealed class TrendMathTests
         Assert.IsNull(keyer.Key(""));
         Assert.ThrowsExactly<ArgumentException>(() => new PatientKeyer("short"));
     }
+
+    [TestMethod]
+    public void An_unusable_patient_key_secret_is_one_line_naming_the_variable_not_the_secret()
+    {
+        // A child process: the variables are the process's, and other tests read them while screening.
+        var cli = Path.Combine(AppContext.BaseDirectory, "osteoml.dll");
+        var empty = OsteoML.Tests.Support.TestPaths.NewTempDirectory("osteoml-patient-key");
+        foreach (var (name, value, expected) in new[]
+        {
+            (PatientKeyer.EnvironmentVariable, "short-secret", $"error: {PatientKeyer.EnvironmentVariable}: the patient key secret holds fewer than"),
+            (PatientKeyer.FileEnvironmentVariable, Path.Combine(empty, "missing"), $"error: {PatientKeyer.FileEnvironmentVariable}: {Path.Combine(empty, "missing")} cannot be read"),
+        })
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { cli, "batch", empty, "--out", Path.Combine(empty, "out-" + name) }) start.ArgumentList.Add(a);
+            start.Environment[name] = value;
+            using var child = System.Diagnostics.Process.Start(start)!;
+            var stdout = child.StandardOutput.ReadToEndAsync();
+            var error = child.StandardError.ReadToEnd();
+            child.WaitForExit();
+            Assert.AreEqual(1, child.ExitCode, error);
+            var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+            Assert.HasCount(1, lines, error);
+            StringAssert.StartsWith(lines[0], expected);
+            Assert.IsFalse(error.Contains("short-secret", StringComparison.Ordinal), "the secret is never printed");
+            _ = stdout.Result;
+        }
+    }
 }
