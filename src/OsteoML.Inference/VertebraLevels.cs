@@ -18,7 +18,7 @@ public enum LevelStatus
 /// <summary>One vertebral body: a connected piece of the trabecular class (after <see cref="BodySeparation"/>);
 /// <paramref name="HeightMm"/> is its extent along the spine's axis there.</summary>
 public sealed record VertebralBody(int Component, long Voxels, double VolumeMm3, double CentroidSuperiorMm,
-    double TopMm, double BottomMm, double HeightMm, bool TouchesScanEdge, double RibVolumeMm3)
+    double TopMm, double BottomMm, double HeightMm, bool TouchesScanEdge, double RibVolumeMm3, Vec3 Centroid)
 {
     public string? Level { get; internal set; }
     public bool BearsRibs(VertebraLevelOptions options) => RibVolumeMm3 >= options.MinRibVolumeMm3;
@@ -56,12 +56,28 @@ public sealed record VertebraLevelOptions
     /// takes three rib-free bodies in between (three thoracic levels whose ribs were all missed is not plausible); a
     /// margin of 1 is ambiguous and refused.</summary>
     public int MinAnchorMargin { get; init; } = 2;
+    /// <summary>A trabecular piece whose centroid lies farther than this in-plane from every body within twice
+    /// <see cref="MaxBodyStepMm"/> along the spine is not a vertebral body (a piece of the ilium or a rib head taken for
+    /// trabecular bone): neighbouring bodies of even a scoliotic spine are offset by 10–20 mm.</summary>
+    public double MaxOffAxisMm { get; init; } = 40;
+    /// <summary>Rib volume that counts when no body reaches <see cref="MinRibVolumeMm3"/>. The network, trained on synthetic
+    /// ribs, marks real ones thinly: on the real example CT its T12 carried 1,232 mm³ where synthetic T12s carry
+    /// 2,000–5,000; a slimmer patient's could fall below 500. Above the largest true lumbar value on the synthetic
+    /// cases (104 mm³, a descending rib shaft).</summary>
+    public double WeakRibVolumeMm3 { get; init; } = 150;
+    /// <summary>With only weak rib evidence, the anchor must be the lowest of at least this many rib-bearing bodies running
+    /// from the top of the scan (T10–T12's three rib pairs). Fewer would let a scan that starts at T12 or L1 name L1 "T12":
+    /// the network leaves stray rib voxels beside L1 (why <see cref="MinRibVolumeMm3"/> is no longer 150), and an
+    /// edge-cut T12 above it with thin ribs makes a run of two.</summary>
+    public int WeakAnchorMinRun { get; init; } = 3;
 }
 
 /// <summary>Result of the level count: every body found, and the L1 and L2 component ids when identified.</summary>
 /// <param name="FusedBodies">Uncertain because T12, L1 or L2 is too tall: two bodies may be fused.</param>
+/// <param name="WeakRibAnchor">Identified from rib evidence under <see cref="VertebraLevelOptions.MinRibVolumeMm3"/>
+/// (<see cref="VertebraLevelOptions.WeakRibVolumeMm3"/>, a run from the top): measured, and flagged for review.</param>
 public sealed record VertebraLevelResult(LevelStatus Status, string Reason, IReadOnlyList<VertebralBody> Bodies, Volume<int> Components,
-    bool FusedBodies = false)
+    bool FusedBodies = false, bool WeakRibAnchor = false)
 {
     public VertebralBody? Body(string level) => Bodies.FirstOrDefault(b => b.Level == level);
 
@@ -129,15 +145,23 @@ public static class VertebraLevels
         var geometry = classes.Geometry;
         var components = ConnectedComponents.Label(classes, SegmentationClasses.Trabecular, out var count);
         count = BodySeparation.Split(components, count, options);
-        var bodies = DescribeBodies(classes, components, count, options)
+        var bodies = OnSpineAxis(DescribeBodies(classes, components, count, options)
             .Where(b => b.VolumeMm3 >= options.MinBodyVolumeMm3)
             .OrderByDescending(b => b.CentroidSuperiorMm) // head first
-            .ToList();
+            .ToList(), options);
 
         if (bodies.Count == 0)
             return new(LevelStatus.NotCovered, "no vertebral body found", bodies, components);
         var ribBearing = bodies.Select(b => b.BearsRibs(options)).ToArray();
         var anchor = RibAnchor(ribBearing, options.MinAnchorMargin);
+        var weak = false;
+        if (anchor.Index < 0 && !anchor.Ambiguous)
+        {
+            var weakAnchor = WeakRibAnchor(bodies, options);
+            if (weakAnchor.Index < 0)
+                return new(LevelStatus.NoRibAnchor, anchor.Reason + weakAnchor.Reason, bodies, components);
+            (anchor, weak) = (weakAnchor, true);
+        }
         if (anchor.Index < 0)
             return new(anchor.Ambiguous ? LevelStatus.Uncertain : LevelStatus.NoRibAnchor, anchor.Reason, bodies, components);
         var t12Index = anchor.Index;
@@ -163,7 +187,41 @@ public static class VertebraLevels
             if (body.TouchesScanEdge)
                 return new(LevelStatus.NotCovered, $"{level} is cut by the scan's edge", bodies, components);
         }
-        return new(LevelStatus.Identified, "T12 identified by its ribs; L1 and L2 counted below it" + anchor.Reason, bodies, components);
+        return new(LevelStatus.Identified, "T12 identified by its ribs; L1 and L2 counted below it" + anchor.Reason, bodies, components, WeakRibAnchor: weak);
+    }
+
+    /// <summary>
+    /// The anchor from weak rib evidence (<see cref="VertebraLevelOptions.WeakRibVolumeMm3"/>), accepted only as the lowest of
+    /// a run of at least <see cref="VertebraLevelOptions.WeakAnchorMinRun"/> rib-bearing bodies from the top of the scan that
+    /// the contradiction rule of <see cref="RibAnchor"/> also picks — lower ribs seen at T10–T12, rib-free bodies below.
+    /// </summary>
+    internal static (int Index, bool Ambiguous, string Reason) WeakRibAnchor(IReadOnlyList<VertebralBody> bodies, VertebraLevelOptions options)
+    {
+        var flags = bodies.Select(b => b.RibVolumeMm3 >= options.WeakRibVolumeMm3).ToArray();
+        var run = flags.TakeWhile(f => f).Count();
+        var anchor = RibAnchor(flags, options.MinAnchorMargin);
+        var largest = bodies.Count == 0 ? 0 : bodies.Max(b => b.RibVolumeMm3);
+        if (run < options.WeakAnchorMinRun || anchor.Index != run - 1)
+            return (-1, false, $" (the most rib-like bone beside any body is {largest:F0} mm³; weaker rib evidence would need a run of {options.WeakAnchorMinRun} bodies from the top of the scan)");
+        return (anchor.Index, false, $" from weak rib evidence ({bodies[anchor.Index].RibVolumeMm3:F0} mm³ beside it, under {options.MinRibVolumeMm3:F0}: a run of {run} rib-bearing bodies from the top){anchor.Reason}");
+    }
+
+    /// <summary>
+    /// The bodies that lie on the spine: a piece whose centroid is more than <see cref="VertebraLevelOptions.MaxOffAxisMm"/>
+    /// in-plane from every other body within twice <see cref="VertebraLevelOptions.MaxBodyStepMm"/> along patient Z is dropped
+    /// (when there are at least three pieces, so that a pair cannot vote each other out). On the real example CT cut
+    /// below T12, a 3 cm³ piece of the ilium 85 mm beside the sacrum was taken for a body.
+    /// </summary>
+    internal static List<VertebralBody> OnSpineAxis(List<VertebralBody> bodies, VertebraLevelOptions options)
+    {
+        if (bodies.Count < 3)
+            return bodies;
+        static double InPlane(VertebralBody a, VertebralBody b) =>
+            Math.Sqrt((a.Centroid.X - b.Centroid.X) * (a.Centroid.X - b.Centroid.X) + (a.Centroid.Y - b.Centroid.Y) * (a.Centroid.Y - b.Centroid.Y));
+        return bodies.Where(b => bodies.Any(o => !ReferenceEquals(o, b)
+                && Math.Abs(o.Centroid.Z - b.Centroid.Z) <= 2 * options.MaxBodyStepMm
+                && InPlane(o, b) <= options.MaxOffAxisMm))
+            .ToList();
     }
 
     /// <summary>
@@ -242,7 +300,7 @@ public static class VertebraLevels
             var centroid = sum[c] / voxels[c];
             var ribVoxels = ribs.Count(r => r.Z <= top[c] && r.Z >= bottom[c]
                 && Math.Sqrt((r.X - centroid.X) * (r.X - centroid.X) + (r.Y - centroid.Y) * (r.Y - centroid.Y)) <= options.RibSearchRadiusMm);
-            bodies.Add(new VertebralBody(c, voxels[c], voxels[c] * voxelMm3, centroid.Z, top[c], bottom[c], Height(points[c]!, g), edge[c], ribVoxels * voxelMm3));
+            bodies.Add(new VertebralBody(c, voxels[c], voxels[c] * voxelMm3, centroid.Z, top[c], bottom[c], Height(points[c]!, g), edge[c], ribVoxels * voxelMm3, centroid));
         }
         return bodies;
     }

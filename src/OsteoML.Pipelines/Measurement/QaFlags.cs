@@ -15,6 +15,9 @@ public static class QaFlags
     /// <summary>Mean trabecular probability inside L1/L2 below the threshold, or an implausible body volume.</summary>
     public const string LowSegmentationConfidence = "low_segmentation_confidence";
 
+    /// <summary>T12 found from weak rib evidence: measured, but a reader should check the level naming on the QA image.</summary>
+    public const string WeakRibAnchor = "weak_rib_anchor";
+
     public const string SliceThicknessOver3Mm = "slice_thickness_over_3mm";
 
     /// <summary>Aortic blood brighter than unenhanced blood can be, or a ContrastBolusAgent in the header.</summary>
@@ -29,7 +32,7 @@ public static class QaFlags
     public const string UnreadableFiles = "unreadable_files";
 
     public static IReadOnlyList<string> All { get; } =
-        [L1L2NotCovered, UncertainLevelIdentification, LowSegmentationConfidence, SliceThicknessOver3Mm, ContrastSuspected, MetalOrImplant, GantryTilt, UnreadableFiles];
+        [L1L2NotCovered, UncertainLevelIdentification, LowSegmentationConfidence, WeakRibAnchor, SliceThicknessOver3Mm, ContrastSuspected, MetalOrImplant, GantryTilt, UnreadableFiles];
 
     /// <summary>Flags that leave no measurement: the levels themselves are not known.</summary>
     public static bool Blocks(string flag) => flag is L1L2NotCovered or UncertainLevelIdentification;

@@ -62,6 +62,7 @@ public static class StudyMeasurer
             case LevelStatus.NotCovered: flags.Add(Measurement.QaFlags.L1L2NotCovered); break;
             case LevelStatus.NoRibAnchor or LevelStatus.Uncertain: flags.Add(Measurement.QaFlags.UncertainLevelIdentification); break;
         }
+        if (segmentation.Identified && segmentation.WeakRibAnchor) flags.Add(Measurement.QaFlags.WeakRibAnchor);
         var thickness = volume.Acquisition.SliceThickness ?? hu.Geometry.Spacing.Z;
         if (thickness > options.MaxSliceThicknessMm + 1e-6) flags.Add(Measurement.QaFlags.SliceThicknessOver3Mm);
         var tilt = TiltDegrees(hu.Geometry);

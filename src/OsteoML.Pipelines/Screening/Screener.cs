@@ -95,6 +95,7 @@ public sealed class Screener : IDisposable
         result = Provenance.Stamp(result with
         {
             Vertebrae = VertebraResult.From(segmentation, assessments),
+            LevelEvidence = segmentation.Identified ? null : BodyEvidence.From(segmentation),
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
         });
         return new ScreenedStudy(study, result, features, volume, segmentation);

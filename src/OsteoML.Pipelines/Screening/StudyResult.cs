@@ -43,6 +43,8 @@ public sealed record StudyResult
     /// <summary>Every vertebra the segmentation named (T10–L5): its position in patient coordinates, heights, Genant grade and shape,
     /// or why not graded (docs/real-ct.md, docs/fractures.md).</summary>
     public IReadOnlyList<VertebraResult> Vertebrae { get; init; } = [];
+    /// <summary>When the level count named no L1/L2: every body it found with its rib evidence (<see cref="BodyEvidence"/>); else null.</summary>
+    public IReadOnlyList<BodyEvidence>? LevelEvidence { get; init; }
     public IReadOnlyDictionary<string, double?> Tissues { get; init; } = new Dictionary<string, double?>();
     public IReadOnlyList<string> QaFlags { get; init; } = [];
     public string? LevelStatus { get; init; }

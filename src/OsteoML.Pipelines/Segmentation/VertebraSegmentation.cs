@@ -10,7 +10,7 @@ namespace OsteoML.Pipelines.Segmentation;
 /// (<paramref name="SuperiorMm"/>, <paramref name="InferiorMm"/>: patient Z of its highest and lowest voxel faces), so level naming
 /// can be checked against a reference on real scans. Null for unnamed bodies and in caches written before they were kept.</summary>
 public sealed record SegmentedBody(string? Level, int Code, double VolumeCm3, double MeanTrabecularProbability, bool TouchesScanEdge, bool BearsRibs,
-    double[]? CentroidMm = null, double? SuperiorMm = null, double? InferiorMm = null);
+    double[]? CentroidMm = null, double? SuperiorMm = null, double? InferiorMm = null, double RibVolumeMm3 = 0);
 
 /// <summary>
 /// What SegmentVertebrae knows about a series: the level count's verdict, every body found, and the level maps —
@@ -48,6 +48,10 @@ public sealed class VertebraSegmentation
 
     public double SegmentationSeconds { get; init; }
 
+    /// <summary>T12 was found from weak rib evidence (a run of thinly marked ribs from the top of the scan): the levels
+    /// are measured and the result is flagged for a reader to check the naming.</summary>
+    public bool WeakRibAnchor { get; init; }
+
     public bool Identified => Status == LevelStatus.Identified;
 
     public SegmentedBody? Body(string level) => Bodies.FirstOrDefault(b => b.Level == level);
@@ -64,14 +68,14 @@ public sealed class VertebraSegmentation
     // ---- storage: a small JSON header and the two level maps, deflated -------------------------------------------
 
     private sealed record Header(string SeriesInstanceUid, string ModelSha256, LevelStatus Status, string Reason, IReadOnlyList<SegmentedBody> Bodies,
-        double Confidence, double ModelSpacingMm, int[] ModelSize, int[] NativeLo, int[] NativeHi, double SegmentationSeconds, int FormatVersion);
+        double Confidence, double ModelSpacingMm, int[] ModelSize, int[] NativeLo, int[] NativeHi, double SegmentationSeconds, int FormatVersion, bool WeakRibAnchor = false);
 
     public const int FormatVersion = 1;
 
     public void Write(Stream stream)
     {
         var header = JsonSerializer.SerializeToUtf8Bytes(new Header(SeriesInstanceUid, ModelSha256, Status, Reason, Bodies, double.IsNaN(Confidence) ? -1 : Confidence,
-            ModelSpacingMm, ModelSize, NativeLo, NativeHi, SegmentationSeconds, FormatVersion));
+            ModelSpacingMm, ModelSize, NativeLo, NativeHi, SegmentationSeconds, FormatVersion, WeakRibAnchor));
         using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         writer.Write(header.Length);
         writer.Write(header);
@@ -99,7 +103,7 @@ public sealed class VertebraSegmentation
                 SeriesInstanceUid = header.SeriesInstanceUid, ModelSha256 = header.ModelSha256, Status = header.Status, Reason = header.Reason,
                 Bodies = header.Bodies, Confidence = header.Confidence < 0 ? double.NaN : header.Confidence, ModelSpacingMm = header.ModelSpacingMm,
                 ModelSize = header.ModelSize, ModelLevels = modelLevels, NativeLo = header.NativeLo, NativeHi = header.NativeHi,
-                NativeLevels = native, SegmentationSeconds = header.SegmentationSeconds,
+                NativeLevels = native, SegmentationSeconds = header.SegmentationSeconds, WeakRibAnchor = header.WeakRibAnchor,
             };
         }
         catch (Exception ex) when (ex is EndOfStreamException or JsonException or InvalidDataException or IOException)

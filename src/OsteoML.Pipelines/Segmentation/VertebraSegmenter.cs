@@ -119,8 +119,12 @@ public sealed class VertebraSegmenter : IDisposable
         var positions = LevelPositions.Of(hu.Geometry, nativeLo, nativeHi, nativeLevels);
         var bodies = levels.Bodies.Select(b =>
         {
+            // Every body gets a position from the model grid (what a refused count can be checked against); named ones
+            // below take the finer one of their native-grid mask.
+            var centre = grid.ModelToPatient(b.Centroid);
             var body = new SegmentedBody(b.Level, codeOf[b.Component], b.VolumeMm3 / 1000,
-                b.Voxels > 0 ? probabilitySum[b.Component] / b.Voxels : double.NaN, b.TouchesScanEdge, b.BearsRibs(options));
+                b.Voxels > 0 ? probabilitySum[b.Component] / b.Voxels : double.NaN, b.TouchesScanEdge, b.BearsRibs(options),
+                CentroidMm: [centre.X, centre.Y, centre.Z], RibVolumeMm3: b.RibVolumeMm3);
             return positions.TryGetValue(codeOf[b.Component], out var p) && b.Level is not null
                 ? body with { CentroidMm = [p.Centroid.X, p.Centroid.Y, p.Centroid.Z], SuperiorMm = p.SuperiorMm, InferiorMm = p.InferiorMm }
                 : body;
@@ -140,6 +144,7 @@ public sealed class VertebraSegmenter : IDisposable
             NativeHi = nativeHi,
             NativeLevels = nativeLevels,
             SegmentationSeconds = clock.Elapsed.TotalSeconds,
+            WeakRibAnchor = levels.WeakRibAnchor,
         };
     }
 

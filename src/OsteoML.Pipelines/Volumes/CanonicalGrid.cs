@@ -105,6 +105,20 @@ public sealed class CanonicalGrid
         return (m[2], m[1], m[0]);
     }
 
+    /// <summary>Patient coordinates (mm) of a point of the model grid given in its own millimetres (index × spacing, the
+    /// frame of <see cref="Geometry"/>) — the inverse of the resize, then the series' own geometry.</summary>
+    public Vec3 ModelToPatient(Vec3 modelMm)
+    {
+        Span<double> m = [modelMm.X / SpacingMm, modelMm.Y / SpacingMm, modelMm.Z / SpacingMm];
+        Span<double> native = stackalloc double[3];
+        for (var p = 0; p < 3; p++)
+        {
+            var c = (m[p] + 0.5) * _inSize[p] / _outSize[p] - 0.5;
+            native[_axis[p]] = _flip[p] ? _inSize[p] - 1 - c : c;
+        }
+        return Native.IndexToWorld(native[0], native[1], native[2]);
+    }
+
     /// <summary>The native voxel index range (inclusive) covering model-grid box [lo, hi] (D, H, W), clamped to the volume.</summary>
     public (int[] Lo, int[] Hi) NativeBox(int[] lo, int[] hi, int marginVoxels)
     {

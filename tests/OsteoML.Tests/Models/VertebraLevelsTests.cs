@@ -62,6 +62,53 @@ public sealed class VertebraLevelsTests
     }
 
     [TestMethod]
+    public void Thinly_marked_ribs_on_a_run_from_the_top_anchor_T12_with_a_flag()
+    {
+        // Rib rods of 640 mm³ per body: under a 1000 mm³ threshold they are the weak evidence real ribs give the network.
+        var options = new VertebraLevelOptions { MinRibVolumeMm3 = 1000 };
+        var result = VertebraLevels.Identify(Column(bodies: 6, ribBearing: 3).Classes, options);
+
+        Assert.AreEqual(LevelStatus.Identified, result.Status, result.Reason);
+        Assert.IsTrue(result.WeakRibAnchor);
+        CollectionAssert.AreEqual(new[] { null, null, "T12", "L1", "L2", "L3" }, result.Bodies.Select(b => b.Level).ToArray());
+        StringAssert.Contains(result.Reason, "weak rib evidence");
+        Assert.IsFalse(VertebraLevels.Identify(Column(bodies: 6, ribBearing: 3).Classes).WeakRibAnchor, "strong ribs: no flag");
+    }
+
+    [TestMethod]
+    public void Weak_rib_evidence_on_fewer_than_three_bodies_or_away_from_the_top_names_nothing()
+    {
+        var options = new VertebraLevelOptions { MinRibVolumeMm3 = 1000 };
+        foreach (var run in new[] { 1, 2 })
+        {
+            var result = VertebraLevels.Identify(Column(bodies: 6, ribBearing: run).Classes, options);
+            Assert.AreEqual(LevelStatus.NoRibAnchor, result.Status, result.Reason);
+            Assert.IsNull(result.Mask("L1"));
+        }
+        // Weak "ribs" beside two low bodies under rib-free ones (the pelvis) are no anchor either.
+        var low = VertebraLevels.Identify(Column(bodies: 6, ribBearing: 0, strayRibs: [3, 4]).Classes, options);
+        Assert.AreEqual(LevelStatus.NoRibAnchor, low.Status, low.Reason);
+    }
+
+    [TestMethod]
+    public void A_trabecular_piece_beside_the_column_is_not_a_body()
+    {
+        // A piece of the ilium taken for trabecular bone: 4 cm³, 60 mm to the side of the third body.
+        var clean = VertebraLevels.Identify(Column(bodies: 6, ribBearing: 2, side: 80).Classes);
+        var (classes, bodies) = Column(bodies: 6, ribBearing: 2, side: 80);
+        var (lo, _) = bodies[2];
+        for (var z = lo; z < lo + 8; z++)
+        for (var y = 66; y < 74; y++)
+        for (var x = 16; x < 24; x++)
+            classes[x, y, z] = SegmentationClasses.Trabecular;
+        var result = VertebraLevels.Identify(classes);
+
+        Assert.AreEqual(LevelStatus.Identified, result.Status, result.Reason);
+        Assert.HasCount(6, result.Bodies);
+        CollectionAssert.AreEqual(clean.Bodies.Select(b => b.Level).ToArray(), result.Bodies.Select(b => b.Level).ToArray());
+    }
+
+    [TestMethod]
     public void Without_ribs_no_level_is_named()
     {
         var (classes, _) = Column(bodies: 4, ribBearing: 0);

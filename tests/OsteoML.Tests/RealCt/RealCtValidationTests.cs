@@ -96,6 +96,41 @@ public sealed class RealCtValidationTests
     }
 
     [TestMethod]
+    public void Cut_below_T12_the_example_names_nothing_and_its_body_evidence_lies_on_the_reference_bodies()
+    {
+        // A scan without T12 (as a pelvic CT starts): no rib anchor exists, so no level may be named; the refusal's
+        // evidence must place each body where TotalSegmentator's reference puts it.
+        var hu = StudyVolumes.Read(Path.Combine(Example, "example_ct.nii.gz"), "").Hu;
+        var truth = ReferenceVertebrae.Load(Path.Combine(Example, "reference-total.nii.gz"), VertebraLabelScheme.TotalSegmentator, hu.Geometry,
+            Path.Combine(Example, "reference-vertebrae-body.nii.gz"));
+        var g = hu.Geometry;
+        Assert.IsGreaterThan(0.99, g.Direction[2].Z, "the example's slices run foot to head");
+        var l1 = truth.Masks["L1"];
+        var top = Enumerable.Range(0, g.Size.Z).Last(k => Enumerable.Range(0, g.Size.X * g.Size.Y).Any(v => l1.Voxels[(long)k * g.Size.X * g.Size.Y + v]));
+        var kept = top + 1;
+        var cut = new OsteoML.Imaging.Volume<float>(g with { Size = g.Size with { Z = kept } }, hu.Voxels[..(int)((long)kept * g.Size.X * g.Size.Y)]);
+
+        using var segmenter = new VertebraSegmenter(ShippedSegmentation);
+        var segmentation = segmenter.Segment(cut, "2.25.1");
+
+        Assert.AreNotEqual(OsteoML.Inference.LevelStatus.Identified, segmentation.Status, segmentation.Reason);
+        var evidence = OsteoML.Pipelines.Screening.BodyEvidence.From(segmentation);
+        foreach (var level in new[] { "L1", "L2", "L3", "L4", "L5" })
+        {
+            var mask = truth.Masks[level];
+            var sum = new OsteoML.Imaging.Vec3(0, 0, 0);
+            long n = 0;
+            for (var k = 0; k < kept; k++)
+            for (var j = 0; j < g.Size.Y; j++)
+            for (var i = 0; i < g.Size.X; i++)
+                if (mask[i, j, k]) { sum += g.IndexToWorld(i, j, k); n++; }
+            var centre = sum / n;
+            var nearest = evidence.Min(b => (new OsteoML.Imaging.Vec3(b.CentroidMm![0], b.CentroidMm[1], b.CentroidMm[2]) - centre).Length);
+            Assert.IsLessThan(10.0, nearest, $"reference {level}: no body of the evidence within 10 mm of its centroid");
+        }
+    }
+
+    [TestMethod]
     public void Own_masks_without_L2_are_refused_as_not_covered_and_name_the_missing_level()
     {
         var ct = StudyVolumes.Read(Path.Combine(Example, "example_ct.nii.gz"), "");
