@@ -70,6 +70,9 @@ public sealed record VertebraLevelOptions
     /// the network leaves stray rib voxels beside L1 (why <see cref="MinRibVolumeMm3"/> is no longer 150), and an
     /// edge-cut T12 above it with thin ribs makes a run of two.</summary>
     public int WeakAnchorMinRun { get; init; } = 3;
+    /// <summary>With only weak rib evidence, the body below the anchor must be clearly rib-free (under this): a weak run
+    /// ending beside a body with some rib-like bone could as well end one body lower, at L1 beside a descending rib shaft.</summary>
+    public double WeakAnchorMaxBelowMm3 { get; init; } = 50;
 }
 
 /// <summary>Result of the level count: every body found, and the L1 and L2 component ids when identified.</summary>
@@ -203,6 +206,8 @@ public static class VertebraLevels
         var largest = bodies.Count == 0 ? 0 : bodies.Max(b => b.RibVolumeMm3);
         if (run < options.WeakAnchorMinRun || anchor.Index != run - 1)
             return (-1, false, $" (the most rib-like bone beside any body is {largest:F0} mm³; weaker rib evidence would need a run of {options.WeakAnchorMinRun} bodies from the top of the scan)");
+        if (run < bodies.Count && bodies[run].RibVolumeMm3 >= options.WeakAnchorMaxBelowMm3)
+            return (-1, false, $" (weak rib evidence on {run} bodies from the top, but the next body down carries {bodies[run].RibVolumeMm3:F0} mm³ too: where the ribs stop is not clear)");
         return (anchor.Index, false, $" from weak rib evidence ({bodies[anchor.Index].RibVolumeMm3:F0} mm³ beside it, under {options.MinRibVolumeMm3:F0}: a run of {run} rib-bearing bodies from the top){anchor.Reason}");
     }
 

@@ -85,6 +85,14 @@ public sealed class VertebraLevelsTests
             Assert.AreEqual(LevelStatus.NoRibAnchor, result.Status, result.Reason);
             Assert.IsNull(result.Mask("L1"));
         }
+        // A run whose next body down carries some rib-like bone too (10 voxels, 80 mm³) does not say where the ribs stop.
+        var (blurred, ranges) = Column(bodies: 7, ribBearing: 3);
+        var mid = (ranges[3].Lo + ranges[3].Hi) / 2;
+        for (var x = 29; x < 39; x++)
+            blurred[x, Side / 2, mid] = SegmentationClasses.Rib;
+        var unclear = VertebraLevels.Identify(blurred, options);
+        Assert.AreEqual(LevelStatus.NoRibAnchor, unclear.Status, unclear.Reason);
+        StringAssert.Contains(unclear.Reason, "next body down");
         // Weak "ribs" beside two low bodies under rib-free ones (the pelvis) are no anchor either.
         var low = VertebraLevels.Identify(Column(bodies: 6, ribBearing: 0, strayRibs: [3, 4]).Classes, options);
         Assert.AreEqual(LevelStatus.NoRibAnchor, low.Status, low.Reason);
