@@ -64,7 +64,7 @@ public static class StudySource
     public static StudyList FromFolder(string root, PatientKeyer? keyer = null)
     {
         keyer ??= PatientKeyer.FromEnvironment();
-        var scan = DicomSeriesScanner.Scan(root);
+        var scan = DicomScanCache.Shared.Scan(root);
         var studies = new List<StudyRow>();
         var failures = new List<StudySourceFailure>();
         foreach (var stack in scan.Stacks)

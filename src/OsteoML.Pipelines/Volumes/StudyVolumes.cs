@@ -51,7 +51,7 @@ public sealed class StudyVolumes(int capacity = 2)
     /// <summary>The DICOM stack <see cref="Read"/> loads: the largest accepted stack of the series in the folder.</summary>
     public static DicomStack Stack(string seriesPath, string seriesInstanceUid)
     {
-        var scan = DicomSeriesScanner.Scan(seriesPath);
+        var scan = DicomScanCache.Shared.Scan(seriesPath);
         var candidates = scan.Stacks.Where(s => seriesInstanceUid.Length == 0 || s.SeriesInstanceUid == seriesInstanceUid).ToList();
         var stack = candidates.Where(s => s.RejectionReason is null).MaxBy(s => s.Slices.Count);
         if (stack is not null) return stack;
