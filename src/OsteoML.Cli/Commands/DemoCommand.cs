@@ -13,6 +13,7 @@ using OsteoML.Synthesis;
 using OsteoML.Synthesis.Output;
 using OsteoML.Synthesis.Rendering;
 using Spectre.Console;
+using OsteoML.Validation.Screening;
 
 namespace OsteoML.Cli.Commands;
 

@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 using OsteoML.AutoTune.Experiments;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 using OsteoML.Pipelines.Heads;
 

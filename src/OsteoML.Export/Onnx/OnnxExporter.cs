@@ -7,6 +7,7 @@ using Google.Protobuf;
 using Onnx;
 using OsteoML.Calibration;
 using OsteoML.AutoTune.Experiments;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 using OsteoML.Inference;
 using OsteoML.Pipelines.Bundles;

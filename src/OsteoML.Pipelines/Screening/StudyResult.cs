@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OsteoML.Calibration;
-using OsteoML.Evaluation;
+using OsteoML.Domain;
 using OsteoML.Pipelines.Features;
 using OsteoML.Pipelines.Fractures;
 using OsteoML.Pipelines.Heads;

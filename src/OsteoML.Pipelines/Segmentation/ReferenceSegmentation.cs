@@ -1,9 +1,9 @@
+using OsteoML.Domain;
 using OsteoML.Imaging;
 using OsteoML.Imaging.Nifti;
 using OsteoML.Inference;
 using OsteoML.Pipelines.Studies;
 using OsteoML.Pipelines.Volumes;
-using OsteoML.Synthesis;
 
 namespace OsteoML.Pipelines.Segmentation;
 

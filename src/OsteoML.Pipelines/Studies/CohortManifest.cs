@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using OsteoML.Evaluation;
+using OsteoML.Domain;
 using OsteoML.Pipelines.Segmentation;
 
 namespace OsteoML.Pipelines.Studies;

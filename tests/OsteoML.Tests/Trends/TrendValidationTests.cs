@@ -2,6 +2,7 @@ using OsteoML.Pipelines.Trends;
 using OsteoML.Synthesis;
 using OsteoML.Synthesis.Cohort;
 using OsteoML.Synthesis.Physics;
+using OsteoML.Validation.Trends;
 
 namespace OsteoML.Tests.Trends;
 
