@@ -123,8 +123,7 @@ public static class ModelBuilderExporter
     {
         string Named(string suffix) => Path.Combine(directory, model.ClassName + suffix);
         var mlnet = Named(".mlnet");
-        ml.Model.Save(fitted, input.Schema, mlnet + ".tmp");
-        File.Move(mlnet + ".tmp", mlnet, overwrite: true);
+        AtomicFile.Write(mlnet, stream => ml.Model.Save(fitted, input.Schema, stream));
         File.WriteAllText(Named(".mbconfig"), config.ToJson() + "\n");
         File.WriteAllText(Named(".consumption.cs"), ModelBuilderCode.Consumption(model));
         File.WriteAllText(Named(".training.cs"), ModelBuilderCode.Training(model));

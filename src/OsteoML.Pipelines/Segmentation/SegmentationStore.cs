@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using OsteoML.Domain;
 
 namespace OsteoML.Pipelines.Segmentation;
 
@@ -47,11 +48,7 @@ public sealed class SegmentationStore
     {
         if (Directory is not null)
         {
-            var path = PathOf(key);
-            var temporary = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
-            using (var stream = File.Create(temporary))
-                segmentation.Write(stream);
-            File.Move(temporary, path, overwrite: true);
+            AtomicFile.Write(PathOf(key), segmentation.Write);
         }
         lock (_gate)
         {
