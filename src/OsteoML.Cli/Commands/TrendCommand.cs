@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OsteoML.Pipelines.Studies;
 using OsteoML.Pipelines.Trends;
 using OsteoML.Validation.Trends;
 

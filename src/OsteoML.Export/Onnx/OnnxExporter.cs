@@ -10,6 +10,7 @@ using OsteoML.AutoTune.Experiments;
 using OsteoML.Domain;
 using OsteoML.Evaluation;
 using OsteoML.Inference;
+using OsteoML.Pipelines;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Heads;
 

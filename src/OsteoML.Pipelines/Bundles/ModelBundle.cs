@@ -7,7 +7,6 @@ using OsteoML.Domain;
 using OsteoML.Inference;
 using OsteoML.Pipelines.Definitions;
 using OsteoML.Pipelines.Features;
-using OsteoML.Pipelines.Heads;
 using OsteoML.Pipelines.Segmentation;
 
 namespace OsteoML.Pipelines.Bundles;

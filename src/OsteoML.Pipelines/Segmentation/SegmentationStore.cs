@@ -11,6 +11,9 @@ namespace OsteoML.Pipelines.Segmentation;
 /// </summary>
 public sealed class SegmentationStore
 {
+    /// <summary>The store's sub-folder of a cache folder (<c>--cache-dir</c>).</summary>
+    public const string CacheFolder = "segmentations";
+
     private const int MemoryCapacity = 16;
     private readonly Dictionary<string, VertebraSegmentation> _memory = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using OsteoML.Domain;
-using OsteoML.Pipelines.Segmentation;
 
 namespace OsteoML.Pipelines.Studies;
 

@@ -5,6 +5,7 @@ using OsteoML.Imaging.Filtering;
 using OsteoML.Pipelines.Fractures;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Segmentation;
+using OsteoML.Pipelines.Studies;
 using OsteoML.Pipelines.Trends;
 using OsteoML.Synthesis;
 using OsteoML.Synthesis.Cohort;

@@ -1,3 +1,4 @@
+using OsteoML.Pipelines.Studies;
 using OsteoML.Pipelines.Trends;
 using OsteoML.Synthesis;
 using OsteoML.Synthesis.Cohort;
