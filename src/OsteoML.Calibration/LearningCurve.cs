@@ -1,4 +1,5 @@
 using Microsoft.Data.Analysis;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 
 namespace OsteoML.Calibration;

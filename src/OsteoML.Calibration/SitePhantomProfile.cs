@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OsteoML.Domain;
 
 namespace OsteoML.Calibration;
 
@@ -45,7 +46,7 @@ public sealed record SitePhantomProfile
     public void Save(string directory)
     {
         Directory.CreateDirectory(directory);
-        VersionedJson.WriteAtomically(Path.Combine(directory, FileNameFor(SiteKey)), ToJson());
+        AtomicFile.WriteAllText(Path.Combine(directory, FileNameFor(SiteKey)), ToJson());
     }
 
     public static string FileNameFor(string siteKey) => SiteProfileSet.FileNameFor(siteKey).Replace(SiteProfileSet.FileSuffix, FileSuffix, StringComparison.Ordinal);

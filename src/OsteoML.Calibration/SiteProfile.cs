@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 
 namespace OsteoML.Calibration;
@@ -85,7 +86,7 @@ public sealed record SiteProfile
 
     public void Save(string path)
     {
-        VersionedJson.WriteAtomically(path, ToJson());
+        AtomicFile.WriteAllText(path, ToJson());
     }
 
     public static SiteProfile Load(string path)

@@ -1,3 +1,4 @@
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 
 namespace OsteoML.Calibration;
@@ -6,7 +7,7 @@ namespace OsteoML.Calibration;
 public sealed record ClassThresholds(double OsteoporosisBelow, double NormalAbove)
 {
     /// <summary>The ACR definition: osteoporosis &lt; 80, normal &gt; 120 mg/cm³.</summary>
-    public static ClassThresholds Acr { get; } = new(80, 120);
+    public static ClassThresholds Acr { get; } = new(AcrClasses.OsteoporosisBelow, AcrClasses.NormalAbove);
 
     /// <summary>0 normal, 1 osteopenia, 2 osteoporosis (<see cref="AcrClasses"/> order).</summary>
     public int Classify(double bmd) => bmd > NormalAbove ? 0 : bmd >= OsteoporosisBelow ? 1 : 2;

@@ -28,12 +28,4 @@ internal static class VersionedJson
         if (version > current)
             throw new InvalidDataException($"{source}: {kind} schema version {version}; this OsteoML reads up to {current} — upgrade OsteoML.");
     }
-
-    /// <summary>Writes through a temporary file, so a reader never sees half a profile.</summary>
-    public static void WriteAtomically(string path, string text)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, text);
-        File.Move(temporary, path, overwrite: true);
-    }
 }

@@ -1,5 +1,6 @@
 using OsteoML.Dicom.Codecs;
 using OsteoML.Dicom.IO;
+using OsteoML.Domain;
 
 namespace OsteoML.Dicom;
 
@@ -76,22 +77,7 @@ public sealed class DicomFile
 
     /// <summary>Writes the file (preamble, file meta with fresh group length, dataset) in <see cref="TransferSyntax"/>.
     /// The file is written beside the target and renamed over it, so saving over the file it was read from is safe.</summary>
-    public void Save(string path)
-    {
-        var full = System.IO.Path.GetFullPath(path);
-        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-                Save(stream);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
-    }
+    public void Save(string path) => AtomicFile.Write(System.IO.Path.GetFullPath(path), Save, flushToDisk: false);
 
     public void Save(Stream stream) => DicomWriter.WriteFile(stream, FileMetaInfo, Dataset, TransferSyntax);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OsteoML.Domain;
 
 namespace OsteoML.Evaluation;
 

@@ -1,3 +1,5 @@
+using OsteoML.Domain;
+
 namespace OsteoML.Evaluation;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using OsteoML.Domain;
 using System.Text;
 
 namespace OsteoML.Evaluation;
@@ -20,7 +21,7 @@ internal static class PredictionsCsv
 
     public static PredictionTable Read(TextReader reader, string source)
     {
-        using var records = CsvRecords(reader, source).GetEnumerator();
+        using var records = CsvFile.Records(reader, source).GetEnumerator();
         if (!records.MoveNext())
             throw new InvalidDataException($"{source}: empty file (expected a header row with the columns {string.Join(", ", PredictionColumns.Required)})");
         var header = records.Current.Fields.Select(f => f.Trim()).ToArray();
@@ -62,58 +63,5 @@ internal static class PredictionsCsv
         if (rows.Count == 0)
             throw new InvalidDataException($"{source}: no data rows after the header");
         return new PredictionTable(rows, hasScanner, hasClassPred, source);
-    }
-
-    /// <summary>Splits RFC 4180 records; a quoted field may contain commas, quotes ("") and line breaks.</summary>
-    internal static IEnumerable<(int Number, string[] Fields)> CsvRecords(TextReader reader, string source)
-    {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var number = 1;
-        var quoted = false;     // inside quotes
-        var any = false;        // the current record has begun
-        int c;
-        while ((c = reader.Read()) >= 0)
-        {
-            any = true;
-            if (quoted)
-            {
-                if (c == '"')
-                {
-                    if (reader.Peek() == '"') { reader.Read(); field.Append('"'); }
-                    else quoted = false;
-                }
-                else field.Append((char)c);
-                continue;
-            }
-            switch (c)
-            {
-                case '"' when field.Length == 0:
-                    quoted = true;
-                    break;
-                case ',':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    break;
-                case '\r' or '\n':
-                    if (c == '\r' && reader.Peek() == '\n') reader.Read();
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    yield return (number++, fields.ToArray());
-                    fields.Clear();
-                    any = false;
-                    break;
-                default:
-                    field.Append((char)c);
-                    break;
-            }
-        }
-        if (quoted)
-            throw new InvalidDataException($"{source}: row {number}: a quoted field is not closed before the end of the file");
-        if (any)
-        {
-            fields.Add(field.ToString());
-            yield return (number, fields.ToArray());
-        }
     }
 }

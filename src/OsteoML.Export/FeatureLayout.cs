@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OsteoML.Pipelines;
 using OsteoML.Pipelines.Features;
 using OsteoML.Pipelines.Measurement;
 

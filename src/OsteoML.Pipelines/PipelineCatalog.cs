@@ -1,7 +1,4 @@
 using Microsoft.ML;
-using OsteoML.Pipelines.Features;
-using OsteoML.Pipelines.Measurement;
-using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Studies;
 
 namespace OsteoML.Pipelines;

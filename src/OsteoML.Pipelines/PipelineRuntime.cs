@@ -16,9 +16,6 @@ namespace OsteoML.Pipelines;
 /// </summary>
 public sealed class PipelineRuntime : IDisposable
 {
-    /// <summary>Segmentations are kept in this sub-folder of a cache folder.</summary>
-    public const string SegmentationFolder = "segmentations";
-
     private static readonly AsyncLocal<PipelineRuntime?> Ambient = new();
     private readonly Lazy<VertebraSegmenter> _segmenter;
 
@@ -30,7 +27,7 @@ public sealed class PipelineRuntime : IDisposable
         MeasurementOptions = measurement ?? new MeasurementOptions();
         Crop = crop;
         Device = device ?? DeviceSelection.Cpu;
-        Store = new SegmentationStore(cacheDirectory is null ? null : Path.Combine(cacheDirectory, SegmentationFolder));
+        Store = new SegmentationStore(cacheDirectory is null ? null : Path.Combine(cacheDirectory, SegmentationStore.CacheFolder));
         var card = ModelCard.ReadFolder(segmentationModelDirectory);
         SegmentationModelSha256 = card.Sha256;
         SegmentationSpacingMm = card.Preprocessing.SpacingMm[0];

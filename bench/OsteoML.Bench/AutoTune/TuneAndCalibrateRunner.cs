@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using OsteoML.Calibration;
 using OsteoML.AutoTune.Experiments;
 using OsteoML.AutoTune.Tuners;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 using OsteoML.Tests.AutoTune;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 
 namespace OsteoML.Bench.Evaluation;

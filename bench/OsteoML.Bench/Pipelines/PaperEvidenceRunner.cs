@@ -7,6 +7,7 @@ using Microsoft.ML;
 using OsteoML.Calibration;
 using OsteoML.AutoTune.Experiments;
 using OsteoML.AutoTune.Tuners;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 using OsteoML.Evaluation.Reports;
 using OsteoML.Imaging.Nifti;
@@ -19,6 +20,7 @@ using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Studies;
 using OsteoML.Synthesis;
+using OsteoML.Validation.Screening;
 
 namespace OsteoML.Bench.Pipelines;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using OsteoML.Domain;
 using OsteoML.Inference;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;

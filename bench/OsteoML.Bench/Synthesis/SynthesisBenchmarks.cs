@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
+using OsteoML.Domain;
 using OsteoML.Synthesis;
 using OsteoML.Synthesis.Cohort;
 using OsteoML.Synthesis.Output;

@@ -4,6 +4,7 @@ using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Sinks;
 using OsteoML.Pipelines.Studies;
 using OsteoML.Results;
+using OsteoML.Validation.Screening;
 
 namespace OsteoML.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OsteoML.Calibration;
 using OsteoML.Cli.Summaries;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;

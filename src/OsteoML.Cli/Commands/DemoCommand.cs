@@ -13,6 +13,7 @@ using OsteoML.Synthesis;
 using OsteoML.Synthesis.Output;
 using OsteoML.Synthesis.Rendering;
 using Spectre.Console;
+using OsteoML.Validation.Screening;
 
 namespace OsteoML.Cli.Commands;
 
@@ -138,7 +139,7 @@ internal static class DemoCommand
         Directory.CreateDirectory(directory);
         var chosen = results.Where(p => p.Study.Split == "test" && p.Result.Status == StudyStatus.Ok).Take(4)
             .Concat(results.Where(p => p.Study.Split != "train" && p.Result.Status == StudyStatus.Refused).Take(4)).ToList();
-        var store = new SegmentationStore(Path.Combine(cacheDirectory, PipelineRuntime.SegmentationFolder));
+        var store = new SegmentationStore(Path.Combine(cacheDirectory, SegmentationStore.CacheFolder));
         foreach (var (study, result, features) in chosen)
         {
             var volume = Pipelines.Volumes.StudyVolumes.Read(study.SeriesPath, study.SeriesInstanceUid);

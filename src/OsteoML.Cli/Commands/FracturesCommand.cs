@@ -5,6 +5,7 @@ using OsteoML.Imaging.Nifti;
 using OsteoML.Pipelines.Fractures;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Synthesis;
+using OsteoML.Validation.Fractures;
 
 namespace OsteoML.Cli.Commands;
 

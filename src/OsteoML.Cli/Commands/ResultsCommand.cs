@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using OsteoML.Domain;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Studies;
 using OsteoML.Pipelines.Sinks;
@@ -46,7 +47,7 @@ internal static class ResultsCommand
                 : string.Concat(rows.Select(r => ResultsFolderSink.JsonLine(r.SeriesKey, r.Result) + "\n"));
             if (parseResult.GetValue(output) is { } file)
             {
-                Pipelines.Screening.Csv.WriteAtomically(file.FullName, text);
+                AtomicFile.WriteAllText(file.FullName, text);
                 context.Error.WriteLine($"wrote {rows.Count} result(s) to {file.FullName}");
             }
             else context.Out.Write(text);

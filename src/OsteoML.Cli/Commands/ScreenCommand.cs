@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using OsteoML.Domain;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Sinks;

@@ -11,6 +11,7 @@ using OsteoML.Pipelines.Heads;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Studies;
 using Spectre.Console;
+using OsteoML.Validation.Screening;
 
 namespace OsteoML.Cli.Commands;
 

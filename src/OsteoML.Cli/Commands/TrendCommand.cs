@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using OsteoML.Pipelines.Studies;
 using OsteoML.Pipelines.Trends;
+using OsteoML.Validation.Trends;
 
 namespace OsteoML.Cli.Commands;
 
@@ -36,7 +38,11 @@ internal static class TrendCommand
                             ?? throw new InvalidDataException($"{source}: no same-patient rescan pair (two studies within {MeasurementPrecision.RescanWindowDays} days) with a patient key.");
             }
             var report = TrendAnalysis.Analyze(TrendInput.Read(parseResult.GetValue(results)!), new TrendOptions { Precision = precision });
-            if (parseResult.GetValue(output) is { } dir) report.Write(dir.FullName, plots: !parseResult.GetValue(noPlots));
+            if (parseResult.GetValue(output) is { } dir)
+            {
+                report.Write(dir.FullName);
+                if (!parseResult.GetValue(noPlots)) TrendPlots.Write(report, dir.FullName);
+            }
             var p = report.Precision;
             string F(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
             context.Out.WriteLine(p.Source == PrecisionSource.Given

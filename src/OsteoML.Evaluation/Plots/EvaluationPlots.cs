@@ -1,3 +1,4 @@
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 using ScottPlot;
 
@@ -58,7 +59,7 @@ public static class EvaluationPlots
         var high = Math.Max(x.Max(), y.Max());
         var pad = Math.Max(5, (high - low) * 0.05);
         (low, high) = (low - pad, high + pad);
-        foreach (var cut in new[] { 80.0, 120.0 })
+        foreach (var cut in new[] { AcrClasses.OsteoporosisBelow, AcrClasses.NormalAbove })
         {
             if (cut < low || cut > high) continue;
             var v = plot.Add.VerticalLine(cut, 1, Colors.LightGray, LinePattern.Dotted);
@@ -174,8 +175,8 @@ public static class EvaluationPlots
             line.LineWidth = 2;
             line.LegendText = $"trend {fit.Slope:+0.0;-0.0} mg/cm³/yr";
         }
-        AddLevel(plot, 120, Colors.SeaGreen, LinePattern.Dashed, "osteopenia < 120");
-        AddLevel(plot, 80, Colors.Crimson, LinePattern.Dashed, "osteoporosis < 80");
+        AddLevel(plot, AcrClasses.NormalAbove, Colors.SeaGreen, LinePattern.Dashed, "osteopenia < 120");
+        AddLevel(plot, AcrClasses.OsteoporosisBelow, Colors.Crimson, LinePattern.Dashed, "osteoporosis < 80");
         foreach (var x in newFractureYears)
         {
             var marker = plot.Add.VerticalLine(x, 1.5f, Colors.Crimson, LinePattern.Dotted);

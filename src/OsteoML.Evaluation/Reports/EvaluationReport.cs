@@ -1,4 +1,5 @@
 using System.Globalization;
+using OsteoML.Domain;
 
 namespace OsteoML.Evaluation.Reports;
 

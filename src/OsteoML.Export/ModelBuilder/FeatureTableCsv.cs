@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OsteoML.Domain;
 using OsteoML.Pipelines.Heads;
 
 namespace OsteoML.Export.ModelBuilder;
@@ -28,9 +29,7 @@ public static class FeatureTableCsv
             foreach (var value in row.Features) text.Append(Number(value)).Append(',');
             text.Append(Number(row.Bmd)).Append(',').Append(row.Class).Append('\n');
         }
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, text.ToString());
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllText(path, text.ToString());
     }
 
     private static string Number(float value) => float.IsNaN(value) ? "NaN" : value.ToString("R", CultureInfo.InvariantCulture);

@@ -1,4 +1,5 @@
 using System.Text;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 
 namespace OsteoML.Export.ModelBuilder;

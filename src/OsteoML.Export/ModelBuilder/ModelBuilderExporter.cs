@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 using OsteoML.AutoTune.Experiments;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 using OsteoML.Pipelines.Heads;
 
@@ -122,8 +123,7 @@ public static class ModelBuilderExporter
     {
         string Named(string suffix) => Path.Combine(directory, model.ClassName + suffix);
         var mlnet = Named(".mlnet");
-        ml.Model.Save(fitted, input.Schema, mlnet + ".tmp");
-        File.Move(mlnet + ".tmp", mlnet, overwrite: true);
+        AtomicFile.Write(mlnet, stream => ml.Model.Save(fitted, input.Schema, stream));
         File.WriteAllText(Named(".mbconfig"), config.ToJson() + "\n");
         File.WriteAllText(Named(".consumption.cs"), ModelBuilderCode.Consumption(model));
         File.WriteAllText(Named(".training.cs"), ModelBuilderCode.Training(model));

@@ -7,8 +7,10 @@ using Google.Protobuf;
 using Onnx;
 using OsteoML.Calibration;
 using OsteoML.AutoTune.Experiments;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 using OsteoML.Inference;
+using OsteoML.Pipelines;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Heads;
 

@@ -1,3 +1,4 @@
+using OsteoML.Domain;
 using OsteoML.Inference;
 using OsteoML.Imaging;
 using OsteoML.Models.Networks;

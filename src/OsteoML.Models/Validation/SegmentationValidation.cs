@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OsteoML.Domain;
 using OsteoML.Imaging;
 using OsteoML.Models.Data;
 using OsteoML.Inference;

@@ -1,4 +1,3 @@
-using OsteoML.Pipelines.Heads;
 
 namespace OsteoML.Pipelines.Bundles;
 

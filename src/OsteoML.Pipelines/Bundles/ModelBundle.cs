@@ -3,10 +3,10 @@ using System.Text.Json;
 using Microsoft.ML;
 using OsteoML.Dicom.IO;
 using OsteoML.Calibration;
+using OsteoML.Domain;
 using OsteoML.Inference;
 using OsteoML.Pipelines.Definitions;
 using OsteoML.Pipelines.Features;
-using OsteoML.Pipelines.Heads;
 using OsteoML.Pipelines.Segmentation;
 
 namespace OsteoML.Pipelines.Bundles;
@@ -131,8 +131,7 @@ public sealed class ModelBundle
         var sealedManifest = manifest with { SchemaVersion = BundleManifest.CurrentSchemaVersion, Files = files, Seal = "" };
         sealedManifest = sealedManifest with { Seal = ComputeSeal(sealedManifest) };
         var path = Path.Combine(directory, ManifestFile);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(sealedManifest, PipelineDefinition.Json) + "\n");
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(sealedManifest, PipelineDefinition.Json) + "\n");
         return sealedManifest;
     }
 

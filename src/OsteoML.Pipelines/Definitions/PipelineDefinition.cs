@@ -115,7 +115,7 @@ public sealed record PipelineDefinition
     /// <summary>The columns concatenated into <c>Features</c>, in order.</summary>
     public IReadOnlyList<string> FeatureColumns => Features.Select(f => f switch
     {
-        DenseNetFeature => Pipelines.Features.DenseNetFeatures.OutputColumn,
+        DenseNetFeature => Pipelines.DenseNetFeatures.OutputColumn,
         LevelMeasuresFeature => nameof(MeasureTrabecularBoneOutput.LevelMeasures),
         TissuesFeature => nameof(MeasureTrabecularBoneOutput.TissueHu),
         _ => nameof(MeasureTrabecularBoneOutput.Acquisition),

@@ -6,7 +6,6 @@ using OsteoML.Dicom.Series;
 using OsteoML.Pipelines.Measurement;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Segmentation;
-using OsteoML.Pipelines.Studies;
 using OsteoML.Pipelines.Volumes;
 
 namespace OsteoML.Pipelines.DicomOutputs;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using OsteoML.Domain;
 using OsteoML.Pipelines.Studies;
 
 namespace OsteoML.Pipelines.Features;
@@ -81,9 +82,7 @@ public sealed class FeatureExtractor(MLContext ml, ITransformer featurizer, stri
         if (cachePath is { } path)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temporary = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(features with { Study = new StudyRow { SeriesInstanceUid = study.SeriesInstanceUid } }, Json));
-            File.Move(temporary, path, overwrite: true);
+            AtomicFile.WriteAllText(path, JsonSerializer.Serialize(features with { Study = new StudyRow { SeriesInstanceUid = study.SeriesInstanceUid } }, Json));
         }
         return features;
     }

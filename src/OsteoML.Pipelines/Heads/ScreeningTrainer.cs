@@ -3,6 +3,7 @@ using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using OsteoML.AutoTune.Experiments;
 using OsteoML.AutoTune.Tuners;
+using OsteoML.Domain;
 using OsteoML.Inference;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Definitions;
@@ -201,8 +202,7 @@ public static class ScreeningTrainer
         File.WriteAllText(Path.Combine(directory, ModelBundle.PipelineFile), (definition with { Models = pinned }).ToJson() + "\n");
         ml.ComponentCatalog.RegisterAssembly(typeof(ScreeningTrainer).Assembly);
         var modelPath = Path.Combine(directory, ModelBundle.ModelFile);
-        ml.Model.Save(model, inputSchema, modelPath + ".tmp");
-        File.Move(modelPath + ".tmp", modelPath, overwrite: true);
+        AtomicFile.Write(modelPath, stream => ml.Model.Save(model, inputSchema, stream));
         foreach (var (name, trials) in trialLogs)
             DataFrame.SaveCsv(TuningResult.ToDataFrame(trials), Path.Combine(directory, $"trials-{name}.csv"));
         ModelBundle.Seal(directory, new BundleManifest

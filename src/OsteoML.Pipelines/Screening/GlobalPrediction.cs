@@ -1,5 +1,5 @@
+using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;
-using OsteoML.Pipelines.Heads;
 
 namespace OsteoML.Pipelines.Screening;
 

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OsteoML.Calibration;
-using OsteoML.Evaluation;
+using OsteoML.Domain;
+using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;
-using OsteoML.Pipelines.Fractures;
-using OsteoML.Pipelines.Heads;
 using OsteoML.Pipelines.Measurement;
+using OsteoML.Pipelines.Studies;
 
 namespace OsteoML.Pipelines.Screening;
 
@@ -23,7 +23,7 @@ public sealed record StudyResult
     public required string StudyInstanceUid { get; init; }
     public required string SeriesInstanceUid { get; init; }
     public required string SiteKey { get; init; }
-    /// <summary>The patient, keyed (<see cref="Trends.PatientKeyer"/>: HMAC of the PatientID under the site's secret, never the ID);
+    /// <summary>The patient, keyed (<see cref="PatientKeyer"/>: HMAC of the PatientID under the site's secret, never the ID);
     /// null when no key is configured. Links a patient's studies for <c>osteoml trend</c>.</summary>
     public string? PatientKey { get; init; }
     /// <summary>The DICOM StudyDate, the time axis of a trend; null when the header has none.</summary>

@@ -1,9 +1,9 @@
+using OsteoML.Domain;
 using OsteoML.Imaging;
 using OsteoML.Imaging.Nifti;
 using OsteoML.Inference;
 using OsteoML.Pipelines.Studies;
 using OsteoML.Pipelines.Volumes;
-using OsteoML.Synthesis;
 
 namespace OsteoML.Pipelines.Segmentation;
 
@@ -28,7 +28,7 @@ public static class ReferenceSegmentation
         var rows = CohortManifest.Read(manifest);
         if (rows.FirstOrDefault(r => r.LabelPath.Length == 0) is { } bare)
             throw new InvalidDataException($"{manifest}: row {bare.Line}, column label_path: empty (reference masks need the cohort's label maps).");
-        var store = new SegmentationStore(Path.Combine(cacheDirectory, PipelineRuntime.SegmentationFolder));
+        var store = new SegmentationStore(Path.Combine(cacheDirectory, SegmentationStore.CacheFolder));
         var added = 0;
         Parallel.ForEach(rows, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, row =>
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using OsteoML.Domain;
 
 namespace OsteoML.Pipelines.Segmentation;
 
@@ -10,6 +11,9 @@ namespace OsteoML.Pipelines.Segmentation;
 /// </summary>
 public sealed class SegmentationStore
 {
+    /// <summary>The store's sub-folder of a cache folder (<c>--cache-dir</c>).</summary>
+    public const string CacheFolder = "segmentations";
+
     private const int MemoryCapacity = 16;
     private readonly Dictionary<string, VertebraSegmentation> _memory = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
@@ -47,11 +51,7 @@ public sealed class SegmentationStore
     {
         if (Directory is not null)
         {
-            var path = PathOf(key);
-            var temporary = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
-            using (var stream = File.Create(temporary))
-                segmentation.Write(stream);
-            File.Move(temporary, path, overwrite: true);
+            AtomicFile.Write(PathOf(key), segmentation.Write);
         }
         lock (_gate)
         {

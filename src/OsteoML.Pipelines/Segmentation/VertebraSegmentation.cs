@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
 using OsteoML.Inference;
-using OsteoML.Pipelines.Volumes;
 
 namespace OsteoML.Pipelines.Segmentation;
 

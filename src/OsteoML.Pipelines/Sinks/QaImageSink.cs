@@ -1,3 +1,4 @@
+using OsteoML.Domain;
 using OsteoML.Pipelines.Screening;
 
 namespace OsteoML.Pipelines.Sinks;
@@ -31,9 +32,7 @@ public sealed class QaImageSink : IStudyResultSink
         var index = Interlocked.Increment(ref _count);
         if (screened.Result.Status == StudyStatus.Failed || screened.Volume is null || screened.Segmentation is null) return;
         var path = _path(screened, index);
-        var temporary = $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
-        File.WriteAllBytes(temporary, QaImage.Render(screened.Volume, screened.Segmentation, screened.Result));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllBytes(path, QaImage.Render(screened.Volume, screened.Segmentation, screened.Result));
         _wrote?.Invoke(path);
     }
 

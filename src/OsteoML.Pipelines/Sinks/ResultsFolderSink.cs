@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using OsteoML.Domain;
 using OsteoML.Pipelines.Screening;
 
 namespace OsteoML.Pipelines.Sinks;
@@ -158,7 +159,7 @@ public sealed class ResultsFolderSink : IStudyResultSink
     private IReadOnlyList<StudyResult> WriteCsv()
     {
         var results = _done.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToList();
-        Csv.WriteAtomically(CsvPath, CsvText(results));
+        AtomicFile.WriteAllText(CsvPath, CsvText(results));
         return results;
     }
 
@@ -177,7 +178,7 @@ public sealed class ResultsFolderSink : IStudyResultSink
                 r.BundleSha256 ?? "", r.OsteomlVersion ?? "", r.ResultSchemaVersion?.ToString(CultureInfo.InvariantCulture) ?? "",
                 r.IntendedUse ?? "", r.PatientKey ?? "", r.StudyDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
             ];
-            text.AppendJoin(',', fields.Select(Csv.Quote)).Append('\n');
+            text.AppendJoin(',', fields.Select(CsvFile.Quote)).Append('\n');
         }
         return text.ToString();
     }

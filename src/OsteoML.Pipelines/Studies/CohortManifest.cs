@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using OsteoML.Evaluation;
-using OsteoML.Pipelines.Segmentation;
+using OsteoML.Domain;
 
 namespace OsteoML.Pipelines.Studies;
 

@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using OsteoML.Domain;
 
 namespace OsteoML.Pipelines.Studies;
 
@@ -42,11 +43,11 @@ public sealed class StudyRow
     [NoColumn] public string MasksPath { get; set; } = "";
 
     /// <summary>How <see cref="MasksPath"/> numbers its levels.</summary>
-    [NoColumn] public Segmentation.VertebraLabelScheme MasksScheme { get; set; } = Segmentation.VertebraLabelScheme.TotalSegmentator;
+    [NoColumn] public VertebraLabelScheme MasksScheme { get; set; } = VertebraLabelScheme.TotalSegmentator;
 
     [NoColumn] public bool HasLabels => float.IsFinite(Bmd);
 
-    /// <summary>The patient keyed by the site's secret (<see cref="Trends.PatientKeyer"/>), empty without a secret or a PatientID. Not a column.</summary>
+    /// <summary>The patient keyed by the site's secret (<see cref="PatientKeyer"/>), empty without a secret or a PatientID. Not a column.</summary>
     [NoColumn] public string PatientKey { get; set; } = "";
 
     /// <summary>The series' DICOM StudyDate, or null. Not a column.</summary>

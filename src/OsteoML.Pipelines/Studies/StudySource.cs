@@ -3,8 +3,7 @@ using System.Globalization;
 using OsteoML.Dicom;
 using OsteoML.Dicom.IO;
 using OsteoML.Dicom.Series;
-using OsteoML.Pipelines.Segmentation;
-using OsteoML.Pipelines.Trends;
+using OsteoML.Domain;
 using OsteoML.Pipelines.Volumes;
 
 namespace OsteoML.Pipelines.Studies;

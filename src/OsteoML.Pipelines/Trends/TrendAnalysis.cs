@@ -1,4 +1,5 @@
 using OsteoML.Pipelines.Screening;
+using OsteoML.Pipelines.Studies;
 
 namespace OsteoML.Pipelines.Trends;
 

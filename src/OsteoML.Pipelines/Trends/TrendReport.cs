@@ -2,13 +2,12 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using OsteoML.Evaluation.Plots;
-using OsteoML.Pipelines.Screening;
+using OsteoML.Domain;
 
 namespace OsteoML.Pipelines.Trends;
 
 /// <summary>Every patient's trend, the precision and LSC they were judged by, and how many results had no patient key.
-/// Written as <c>trends.csv</c>, <c>trends.json</c> and one PNG per patient under <c>plots/</c>, all named by patient key only.</summary>
+/// Written as <c>trends.csv</c> and <c>trends.json</c>, with one PNG per patient under <c>plots/</c> (<c>TrendPlots</c>), all named by patient key only.</summary>
 public sealed record TrendReport(IReadOnlyList<PatientTrend> Patients, MeasurementPrecision Precision, int UnkeyedResults)
 {
     public static readonly IReadOnlyList<string> CsvColumns =
@@ -43,7 +42,7 @@ public sealed record TrendReport(IReadOnlyList<PatientTrend> Patients, Measureme
                 JsonNamingPolicy.CamelCase.ConvertName(p.ScannerChange.ToString()),
                 string.Join(';', p.NewFractures.Select(f => $"{f.Level}:{f.FromGrade}>{f.ToGrade}")),
             ];
-            text.AppendJoin(',', fields.Select(Csv.Quote)).Append('\n');
+            text.AppendJoin(',', fields.Select(CsvFile.Quote)).Append('\n');
         }
         return text.ToString();
     }
@@ -68,26 +67,11 @@ public sealed record TrendReport(IReadOnlyList<PatientTrend> Patients, Measureme
         }),
     }, Json);
 
-    /// <summary>Writes trends.csv, trends.json and, unless <paramref name="plots"/> is false, plots/&lt;patient key&gt;.png.</summary>
-    public void Write(string directory, bool plots = true)
+    /// <summary>Writes trends.csv and trends.json (the plots, one PNG per patient, are <c>OsteoML.Validation</c>'s <c>TrendPlots</c>).</summary>
+    public void Write(string directory)
     {
         Directory.CreateDirectory(directory);
-        Csv.WriteAtomically(Path.Combine(directory, "trends.csv"), CsvText());
-        Csv.WriteAtomically(Path.Combine(directory, "trends.json"), ToJson() + "\n");
-        if (!plots) return;
-        var folder = Path.Combine(directory, "plots");
-        Directory.CreateDirectory(folder);
-        foreach (var p in Patients)
-        {
-            var measured = p.Studies.Where(s => s.Bmd is not null).ToList();
-            if (measured.Count == 0) continue;
-            var years = measured.Select(s => TrendAnalysis.YearsBetween(measured[0].StudyDate, s.StudyDate)).ToList();
-            var title = $"{p.PatientKey[..Math.Min(12, p.PatientKey.Length)]}…: {JsonNamingPolicy.CamelCase.ConvertName(p.Status.ToString())}"
-                        + (p.Fit is { } f ? $", {f.SlopePerYear:+0.0;-0.0} ± {f.SlopeStandardError:0.0} mg/cm³/yr" : "");
-            File.WriteAllBytes(Path.Combine(folder, p.PatientKey + ".png"),
-                EvaluationPlots.BmdTrend(title, years, measured.Select(s => s.Bmd!.Value).ToList(),
-                    p.Fit is { } fit ? new LeastSquaresLine(fit.Intercept, fit.SlopePerYear) : null, Precision.Sd,
-                    p.NewFractures.Select(n => TrendAnalysis.YearsBetween(measured[0].StudyDate, n.FirstSeen)).ToList()));
-        }
+        AtomicFile.WriteAllText(Path.Combine(directory, "trends.csv"), CsvText());
+        AtomicFile.WriteAllText(Path.Combine(directory, "trends.json"), ToJson() + "\n");
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.Data.Analysis;
-using OsteoML.Pipelines.Segmentation;
+using OsteoML.Domain;
 
 namespace OsteoML.Pipelines.Validation;
 

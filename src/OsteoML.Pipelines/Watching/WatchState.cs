@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using OsteoML.Domain;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Sinks;
 
@@ -87,14 +88,7 @@ public sealed class WatchState : IDisposable
     /// <summary>Replaces <c>last-poll</c>: written to a temporary file, flushed, renamed over the old one.</summary>
     public void CompletePoll(DateOnly date)
     {
-        var path = Path.Combine(Directory, LastPollFile);
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        {
-            file.Write(System.Text.Encoding.ASCII.GetBytes(date.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "\n"));
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllBytes(Path.Combine(Directory, LastPollFile), System.Text.Encoding.ASCII.GetBytes(date.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "\n"));
         LastPoll = date;
     }
 

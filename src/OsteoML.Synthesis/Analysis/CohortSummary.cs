@@ -1,3 +1,4 @@
+using OsteoML.Domain;
 using OsteoML.Imaging;
 using OsteoML.Imaging.Filtering;
 using OsteoML.Synthesis.Cohort;

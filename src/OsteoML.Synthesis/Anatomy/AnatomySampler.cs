@@ -1,3 +1,4 @@
+using OsteoML.Domain;
 using OsteoML.Imaging;
 using OsteoML.Synthesis.Sampling;
 using OsteoML.Synthesis.Truth;

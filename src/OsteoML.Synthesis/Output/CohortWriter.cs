@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OsteoML.Dicom;
+using OsteoML.Domain;
 using OsteoML.Imaging.Nifti;
 using OsteoML.Synthesis.Cohort;
 using OsteoML.Synthesis.Rendering;

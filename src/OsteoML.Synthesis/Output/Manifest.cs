@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OsteoML.Domain;
 using OsteoML.Synthesis.Cohort;
 using OsteoML.Synthesis.Physics;
 using OsteoML.Synthesis.Truth;
@@ -155,15 +156,10 @@ public static class Manifest
                 text.AppendJoin(',', row.Select(c => c.Column)).Append('\n');
                 first = false;
             }
-            text.AppendJoin(',', row.Select(c => Quote(c.Value))).Append('\n');
+            text.AppendJoin(',', row.Select(c => CsvFile.Quote(c.Value))).Append('\n');
         }
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, text.ToString(), new UTF8Encoding(false));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, text.ToString());
     }
-
-    private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 
     private static string Num(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
 

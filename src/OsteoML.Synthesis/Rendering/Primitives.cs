@@ -1,3 +1,4 @@
+using OsteoML.Domain;
 using OsteoML.Imaging;
 
 namespace OsteoML.Synthesis.Rendering;

@@ -1,9 +1,10 @@
+using OsteoML.Domain;
 using OsteoML.Imaging;
 using OsteoML.Synthesis.Anatomy;
 using OsteoML.Synthesis.Physics;
 using OsteoML.Synthesis.Sampling;
 using OsteoML.Synthesis.Truth;
-using L = OsteoML.Synthesis.SyntheticLabels;
+using L = OsteoML.Domain.SyntheticLabels;
 
 namespace OsteoML.Synthesis.Rendering;
 

@@ -1,3 +1,4 @@
+using OsteoML.Domain;
 using OsteoML.Synthesis.Sampling;
 
 namespace OsteoML.Synthesis.Truth;

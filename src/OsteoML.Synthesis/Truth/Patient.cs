@@ -1,3 +1,5 @@
+using OsteoML.Domain;
+
 namespace OsteoML.Synthesis.Truth;
 
 public enum Sex
@@ -17,8 +19,8 @@ public enum BmdClass
 public static class BmdClasses
 {
     /// <summary>&gt; 120 mg/cm³ normal, 80–120 osteopenia, &lt; 80 osteoporosis.</summary>
-    public static BmdClass Of(double bmdMgPerCm3) => bmdMgPerCm3 > 120 ? BmdClass.Normal
-        : bmdMgPerCm3 >= 80 ? BmdClass.Osteopenia
+    public static BmdClass Of(double bmdMgPerCm3) => bmdMgPerCm3 > AcrClasses.NormalAbove ? BmdClass.Normal
+        : bmdMgPerCm3 >= AcrClasses.OsteoporosisBelow ? BmdClass.Osteopenia
         : BmdClass.Osteoporosis;
 
     /// <summary>The manifest spelling: normal, osteopenia, osteoporosis.</summary>

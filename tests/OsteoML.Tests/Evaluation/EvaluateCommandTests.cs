@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using OsteoML.Cli;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 using OsteoML.Tests.Cli;
 using OsteoML.Tests.Support;

@@ -1,3 +1,4 @@
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 
 namespace OsteoML.Tests.Evaluation;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 
 namespace OsteoML.Tests.Evaluation;

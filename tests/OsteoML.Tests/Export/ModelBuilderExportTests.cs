@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 using OsteoML.Export;
 using OsteoML.Export.ModelBuilder;

@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.Transforms.Onnx;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 using OsteoML.Export;
 using OsteoML.Export.Onnx;

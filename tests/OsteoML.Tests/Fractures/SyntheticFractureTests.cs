@@ -2,6 +2,7 @@ using OsteoML.Pipelines.Fractures;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Synthesis;
 using OsteoML.Synthesis.Truth;
+using OsteoML.Validation.Fractures;
 
 namespace OsteoML.Tests.Fractures;
 

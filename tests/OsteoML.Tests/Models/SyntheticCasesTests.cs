@@ -1,9 +1,9 @@
+using OsteoML.Domain;
 using OsteoML.Inference;
 using OsteoML.Cli;
 using OsteoML.Models.Cards;
 using OsteoML.Models.Data;
 using OsteoML.Models.Networks;
-using OsteoML.Synthesis;
 using OsteoML.Tests.Cli;
 using OsteoML.Tests.Support;
 using TorchSharp;

@@ -1,8 +1,10 @@
 using Microsoft.Data.Analysis;
 using OsteoML.Calibration;
+using OsteoML.Domain;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Studies;
 using OsteoML.Tests.Support;
+using OsteoML.Validation.Screening;
 
 namespace OsteoML.Tests.Notebooks;
 
@@ -98,7 +100,7 @@ public sealed class NotebookTests
         // The contract (ProbabilityRounding): rounded to 5 decimals so that they still sum to 1; what is left is the
         // double addition of three 5-decimal values (≤ 3 ulp), not the rounding's 1.5e-5 that once failed on another CPU.
         Assert.AreEqual(1.0, result.Probabilities!.Sum(), 1e-12);
-        CollectionAssert.Contains(OsteoML.Evaluation.AcrClasses.Names.ToArray(), result.Class);
+        CollectionAssert.Contains(OsteoML.Domain.AcrClasses.Names.ToArray(), result.Class);
     }
 
     private async Task<NotebookRun> Run(string name, params string[] variables)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using OsteoML.Domain;
 using OsteoML.Imaging.Filtering;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Validation;

@@ -1,3 +1,4 @@
+using OsteoML.Domain;
 using OsteoML.Synthesis;
 using OsteoML.Synthesis.Cohort;
 using OsteoML.Tests.Support;

@@ -1,6 +1,6 @@
+using OsteoML.Domain;
 using OsteoML.Imaging;
 using OsteoML.Imaging.Filtering;
-using OsteoML.Synthesis;
 using OsteoML.Synthesis.Rendering;
 
 namespace OsteoML.Tests.Synthesis;

@@ -1,4 +1,4 @@
-using OsteoML.Synthesis;
+using OsteoML.Domain;
 using OsteoML.Synthesis.Physics;
 using OsteoML.Synthesis.Sampling;
 using OsteoML.Synthesis.Truth;

@@ -1,3 +1,4 @@
+using OsteoML.Pipelines.Studies;
 using OsteoML.Pipelines.Trends;
 
 namespace OsteoML.Tests.Trends;

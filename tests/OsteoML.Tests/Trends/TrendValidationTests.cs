@@ -1,7 +1,9 @@
+using OsteoML.Pipelines.Studies;
 using OsteoML.Pipelines.Trends;
 using OsteoML.Synthesis;
 using OsteoML.Synthesis.Cohort;
 using OsteoML.Synthesis.Physics;
+using OsteoML.Validation.Trends;
 
 namespace OsteoML.Tests.Trends;
 

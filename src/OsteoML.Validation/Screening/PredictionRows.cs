@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
+using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Studies;
 
-namespace OsteoML.Pipelines.Screening;
+namespace OsteoML.Validation.Screening;
 
 /// <summary>Results of labelled studies as the evaluation stage's predictions (file and table): id = patient, split, site, scanner.</summary>
 public static class PredictionRows
@@ -36,24 +38,10 @@ public static class PredictionRows
                 study.PatientId, study.StudyInstanceUid, study.Split.Length > 0 ? study.Split : "all", study.Site.Length > 0 ? study.Site : study.SiteKey,
                 study.Scanner.Length > 0 ? study.Scanner : study.SiteKey, F(study.Bmd), F(result.Bmd.Value), study.Class, result.Class!, F(p[0]), F(p[1]), F(p[2]),
             ];
-            text.AppendJoin(',', fields.Select(Csv.Quote)).Append('\n');
+            text.AppendJoin(',', fields.Select(CsvFile.Quote)).Append('\n');
         }
-        Csv.WriteAtomically(path, text.ToString());
+        AtomicFile.WriteAllText(path, text.ToString());
     }
 
     private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-}
-
-/// <summary>RFC 4180 quoting and atomic writes for the CSV files the pipeline writes.</summary>
-public static class Csv
-{
-    public static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
-
-    public static void WriteAtomically(string path, string text)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, text, new UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: true);
-    }
 }

@@ -1,4 +1,6 @@
-namespace OsteoML.Pipelines.Trends;
+using OsteoML.Pipelines.Trends;
+
+namespace OsteoML.Validation.Trends;
 
 /// <summary>
 /// Against truth: <see cref="Losses"/> patients lost more than 2 × LSC by their last follow-up, <see cref="LossesFound"/> of them

@@ -1,10 +1,10 @@
 using System.Text.Json;
 
-namespace OsteoML.Synthesis;
+namespace OsteoML.Domain;
 
 /// <summary>
-/// The label values of every synthetic label map, fixed across cases and versions (models are trained on
-/// them). Per-level labels sit in decades: 30 + level trabecular core, 40 + level cortical shell (with the
+/// The label values of every synthetic label map, fixed across cases and versions: the generator writes them, the
+/// backbones are trained on them and a reference segmentation reads a cohort's levels from them. Per-level labels sit in decades: 30 + level trabecular core, 40 + level cortical shell (with the
 /// endplates), 50 + level posterior elements, 60 + level ribs (T10–T12), 70 + level the disc below the level.
 /// </summary>
 public static class SyntheticLabels

@@ -1,10 +1,12 @@
 using System.Globalization;
+using OsteoML.Domain;
+using OsteoML.Pipelines.Fractures;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Synthesis;
 using OsteoML.Synthesis.Rendering;
 using OsteoML.Synthesis.Truth;
 
-namespace OsteoML.Pipelines.Fractures;
+namespace OsteoML.Validation.Fractures;
 
 /// <summary>
 /// Scores <see cref="VertebralFractures"/> on synthetic cases against the generator's truth: the fracture list of the

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace OsteoML.Pipelines.Trends;
+namespace OsteoML.Pipelines.Studies;
 
 /// <summary>
 /// Links a patient's studies without carrying the patient's identifier: the key is HMAC-SHA256 of the DICOM PatientID

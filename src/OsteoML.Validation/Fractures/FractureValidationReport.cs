@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using OsteoML.Pipelines.Fractures;
 
-namespace OsteoML.Pipelines.Fractures;
+namespace OsteoML.Validation.Fractures;
 
 /// <summary>
 /// The validation tables of <see cref="FractureValidation"/> rows as Markdown: what was graded and why not, per-level

@@ -1,6 +1,6 @@
 using OsteoML.Calibration;
 
-namespace OsteoML.Pipelines.Heads;
+namespace OsteoML.Pipelines.Bundles;
 
 /// <summary>
 /// One least-squares line BMD = intercept + slope·HU, fitted on the training studies' mean L1/L2 trabecular HU

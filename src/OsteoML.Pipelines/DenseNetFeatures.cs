@@ -1,8 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Transforms.Onnx;
 using OsteoML.Inference;
+using OsteoML.Pipelines.Features;
 
-namespace OsteoML.Pipelines.Features;
+namespace OsteoML.Pipelines;
 
 /// <summary>
 /// The DenseNet-lite feature extractor: the L1–L2 crop (<see cref="CropL1L2Factory"/>), then ML.NET's own

@@ -1,14 +1,17 @@
+using OsteoML.Domain;
 using OsteoML.Evaluation.Plots;
 using OsteoML.Imaging;
 using OsteoML.Imaging.Filtering;
 using OsteoML.Pipelines.Fractures;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Segmentation;
+using OsteoML.Pipelines.Studies;
+using OsteoML.Pipelines.Trends;
 using OsteoML.Synthesis;
 using OsteoML.Synthesis.Cohort;
 using OsteoML.Synthesis.Rendering;
 
-namespace OsteoML.Pipelines.Trends;
+namespace OsteoML.Validation.Trends;
 
 /// <summary>
 /// Scores <see cref="TrendAnalysis"/> against a synthetic cohort's follow-up truth. Each case is rendered (reduced grid) and

@@ -1,26 +1,7 @@
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
+using OsteoML.Pipelines.Segmentation;
 
-namespace OsteoML.Pipelines.Segmentation;
-
-/// <summary>Columns SegmentVertebrae reads (from the study source).</summary>
-public sealed class SegmentVertebraeInput
-{
-    public string SeriesPath { get; set; } = "";
-    public string SeriesInstanceUid { get; set; } = "";
-}
-
-/// <summary>
-/// Columns SegmentVertebrae adds: a key to the segmentation in the runtime's store (the label maps stay out of the
-/// IDataView), the level count's verdict and the mean trabecular probability inside L1 and L2.
-/// </summary>
-public sealed class SegmentVertebraeOutput
-{
-    public string SegmentationKey { get; set; } = "";
-    public string LevelStatus { get; set; } = "";
-    public float SegmentationConfidence { get; set; }
-}
+namespace OsteoML.Pipelines;
 
 /// <summary>
 /// ML.NET stage: segments the vertebrae of each row's series with the shipped VB-Net-lite (sliding window, Gaussian
@@ -57,15 +38,4 @@ public sealed class SegmentVertebraeFactory : CustomMappingFactory<SegmentVerteb
             output.SegmentationConfidence = (float)segmentation.Confidence;
         };
     }
-}
-
-/// <summary>The estimator of <see cref="PipelineCatalog.SegmentVertebrae"/>: nothing to learn; Fit returns the mapping.</summary>
-public sealed class SegmentVertebraeEstimator(MLContext ml, PipelineRuntime runtime) : IEstimator<ITransformer>
-{
-    private readonly IEstimator<ITransformer> _mapping =
-        ml.Transforms.CustomMapping(new SegmentVertebraeFactory(runtime).GetMapping(), SegmentVertebraeFactory.ContractName);
-
-    public ITransformer Fit(IDataView input) => _mapping.Fit(input);
-
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => _mapping.GetOutputSchema(inputSchema);
 }

@@ -1,4 +1,4 @@
-namespace OsteoML.Pipelines.Segmentation;
+namespace OsteoML.Domain;
 
 /// <summary>Level names of each <see cref="VertebraLabelScheme"/>'s label numbers, and the schemes' names on the command line.</summary>
 public static class VertebraLabelSchemes

@@ -1,4 +1,4 @@
-namespace OsteoML.Pipelines.Segmentation;
+namespace OsteoML.Domain;
 
 /// <summary>How a multilabel vertebra map numbers its levels.</summary>
 public enum VertebraLabelScheme

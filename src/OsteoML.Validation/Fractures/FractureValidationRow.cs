@@ -1,6 +1,7 @@
+using OsteoML.Pipelines.Fractures;
 using OsteoML.Synthesis.Truth;
 
-namespace OsteoML.Pipelines.Fractures;
+namespace OsteoML.Validation.Fractures;
 
 /// <summary>One named vertebra of one synthetic case: the generator's truth beside the pipeline's assessment, with the
 /// other pathology at that level that can mislead a height (<see cref="Confounders"/>: endplate_sclerosis, schmorl_node,

@@ -1,50 +1,8 @@
-using System.Globalization;
-using System.Text;
 using OsteoML.Calibration;
-using OsteoML.Evaluation;
-using OsteoML.Evaluation.Reports;
+using OsteoML.Domain;
 using OsteoML.Pipelines.Studies;
 
 namespace OsteoML.Pipelines.Screening;
-
-/// <summary>One row of the paper-style table: a named set of predictions and its metrics.</summary>
-public sealed record PaperRow(string Label, int N, double? Auc, double? F1, double? Accuracy, double? Precision, double? Recall, double? Specificity,
-    double? Mae, double? Rmse, double? R2, double? PearsonR)
-{
-    public static PaperRow Of(string label, PredictionTable table)
-    {
-        if (table.Count == 0) return new(label, 0, null, null, null, null, null, null, null, null, null, null);
-        var c = Metrics.Classification(table.Rows.Select(r => r.ClassTrue).ToArray(), table.Rows.Select(r => r.Probabilities).ToArray(),
-            table.Rows.Select(r => r.ClassPred).ToArray(), AcrClasses.Names);
-        var r = Metrics.Regression(table.Rows.Select(r => r.BmdTrue).ToArray(), table.Rows.Select(r => r.BmdPred).ToArray());
-        return new(label, table.Count, c.MeanAuc, c.F1, c.Accuracy, c.Precision, c.Recall, c.Specificity, r.Mae, r.Rmse, r.R2, r.PearsonR);
-    }
-
-    public static PaperRow Published(PublishedMetrics p) => new($"published study, {p.Set}", p.N, p.Auc, p.F1, p.Accuracy, p.Precision, p.Recall,
-        p.Specificity, p.Mae, p.Rmse, p.R2, p.PearsonR);
-}
-
-/// <summary>The study's table layout (AUC, F1, accuracy, precision, recall, specificity; MAE, RMSE, R², r) as Markdown.</summary>
-public static class PaperTable
-{
-    public static readonly IReadOnlyList<string> Columns = ["set", "n", "AUC", "F1", "accuracy", "precision", "recall", "specificity", "MAE", "RMSE", "R²", "r"];
-
-    public static string[] Cells(PaperRow r) =>
-    [
-        r.Label, r.N.ToString(CultureInfo.InvariantCulture), F(r.Auc, 3), F(r.F1, 3), F(r.Accuracy, 3), F(r.Precision, 3), F(r.Recall, 3),
-        F(r.Specificity, 3), F(r.Mae, 2), F(r.Rmse, 2), F(r.R2, 3), F(r.PearsonR, 3),
-    ];
-
-    public static string Markdown(IEnumerable<PaperRow> rows)
-    {
-        var text = new StringBuilder();
-        text.Append("| ").AppendJoin(" | ", Columns).Append(" |\n|").AppendJoin("|", Columns.Select((_, i) => i == 0 ? "---" : "---:")).Append("|\n");
-        foreach (var r in rows) text.Append("| ").AppendJoin(" | ", Cells(r)).Append(" |\n");
-        return text.ToString();
-    }
-
-    private static string F(double? v, int d) => v is { } x ? x.ToString("F" + d, CultureInfo.InvariantCulture) : "–";
-}
 
 /// <summary>
 /// Site calibration measured honestly on a labelled external set: each study is predicted by the profile fitted on
