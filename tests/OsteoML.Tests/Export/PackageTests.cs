@@ -19,7 +19,7 @@ public sealed class PackageTests
 #endif
 
     public static readonly string[] Libraries =
-        ["OsteoML.AutoTune", "OsteoML.Calibration", "OsteoML.Dicom", "OsteoML.Evaluation", "OsteoML.Export", "OsteoML.Imaging", "OsteoML.Inference", "OsteoML.Pipelines", "OsteoML.Results", "OsteoML.Synthesis"];
+        ["OsteoML.AutoTune", "OsteoML.Calibration", "OsteoML.Dicom", "OsteoML.Evaluation", "OsteoML.Export", "OsteoML.Imaging", "OsteoML.Inference", "OsteoML.Interactive", "OsteoML.Pipelines", "OsteoML.Results", "OsteoML.Synthesis"];
 
     public TestContext TestContext { get; set; } = null!;
 
