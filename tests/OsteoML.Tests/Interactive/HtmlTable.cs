@@ -9,6 +9,13 @@ namespace OsteoML.Tests.Interactive;
 /// </summary>
 internal sealed record HtmlTable(IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows, string After)
 {
+    /// <summary>The table, or null when the HTML is not one of ours (another formatter's markup need not be XML).</summary>
+    public static HtmlTable? TryParse(string html)
+    {
+        try { return Parse(html); }
+        catch (Exception e) when (e is System.Xml.XmlException or NullReferenceException or InvalidOperationException) { return null; }
+    }
+
     public static HtmlTable Parse(string html)
     {
         var root = XElement.Parse($"<root>{html}</root>");
