@@ -8,7 +8,7 @@ namespace OsteoML.Interactive;
 /// Registers OsteoML's text/html formatters with .NET Interactive, so that <c>display(…)</c> in a Polyglot notebook
 /// shows a <see cref="DataFrame"/> and a <see cref="StudyResult"/> as tables. Without them the kernel's default
 /// formatter lists a DataFrame as an enumerable of row objects, and the DataFrame extension package that would
-/// otherwise format it is not available to us. Call <see cref="Register"/> once in a notebook's first cell.
+/// otherwise format it is not served by the package source this repository restores from. Call <see cref="Register"/> once in a notebook's first cell.
 /// </summary>
 public static class OsteoMLFormatters
 {
@@ -19,8 +19,8 @@ public static class OsteoMLFormatters
     /// A notebook's output is rendered whole by the editor, so a 10 000-row table would make it sluggish.</summary>
     public static int MaxRows { get; set; } = 25;
 
-    /// <summary>Registers the formatters with <see cref="Formatter"/> (process-wide). Safe to call again, for example
-    /// after the kernel's formatters were reset: the latest registration for a type is the one used.</summary>
+    /// <summary>Registers the formatters with <see cref="Formatter"/> (process-wide). Calling it again, for example after
+    /// the kernel's formatters were reset or from a second notebook in the same kernel, registers the same formatters again.</summary>
     public static void Register()
     {
         Formatter.Register<DataFrame>((frame, writer) => DataFrameHtml.Write(frame, writer, MaxRows), HtmlMimeType);
