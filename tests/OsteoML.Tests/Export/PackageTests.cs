@@ -19,7 +19,7 @@ public sealed class PackageTests
 #endif
 
     public static readonly string[] Libraries =
-        ["OsteoML.AutoTune", "OsteoML.Calibration", "OsteoML.Dicom", "OsteoML.Domain", "OsteoML.Evaluation", "OsteoML.Export", "OsteoML.Imaging", "OsteoML.Inference", "OsteoML.Pipelines", "OsteoML.Results", "OsteoML.Synthesis", "OsteoML.Validation"];
+        ["OsteoML.AutoTune", "OsteoML.Calibration", "OsteoML.Dicom", "OsteoML.Domain", "OsteoML.Evaluation", "OsteoML.Export", "OsteoML.Imaging", "OsteoML.Inference", "OsteoML.Interactive", "OsteoML.Pipelines", "OsteoML.Results", "OsteoML.Synthesis", "OsteoML.Validation"];
 
     public TestContext TestContext { get; set; } = null!;
 

@@ -1,8 +1,10 @@
 using Microsoft.Data.Analysis;
 using OsteoML.Calibration;
 using OsteoML.Domain;
+using OsteoML.Interactive;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Studies;
+using OsteoML.Tests.Interactive;
 using OsteoML.Tests.Support;
 using OsteoML.Validation.Screening;
 
@@ -47,6 +49,8 @@ public sealed class NotebookTests
         var png = run.Value<byte[]>("qaPng");
         CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
         Assert.IsTrue(run.Formatted("text/html").Any(h => h.Contains(Convert.ToBase64String(png)[..64])), "the QA image was not displayed.");
+        // The first cell registers OsteoML.Interactive's formatters: the result displays as its summary table.
+        Assert.IsTrue(Tables(run).Any(t => t.Headers.SequenceEqual(StudyResultHtml.Columns)), "the result was not displayed as a table.");
     }
 
     [TestMethod]
@@ -61,7 +65,14 @@ public sealed class NotebookTests
         Assert.IsTrue(mae is > 0 and < 25, $"test MAE {mae} mg/cm³ is outside (0, 25): the heads did not learn BMD.");
         Assert.AreEqual(8L, run.Value<DataFrame>("bmdTrials").Rows.Count);
         Assert.IsTrue(run.Formatted("text/html").Count(h => h.Contains("data:image/png;base64,")) >= 3, "the plots were not displayed inline.");
+        var shown = Tables(run).SingleOrDefault(t => t.Headers.SequenceEqual(PaperTable.Columns));
+        Assert.IsNotNull(shown, "the study's table was not displayed as an HTML table.");
+        Assert.AreEqual(4, shown.Rows.Count);
     }
+
+    /// <summary>Every HTML table the notebook displayed (OsteoML.Interactive's formatters write one per DataFrame or result).</summary>
+    private static IEnumerable<HtmlTable> Tables(NotebookRun run) =>
+        run.Formatted("text/html").Select(HtmlTable.TryParse).OfType<HtmlTable>();
 
     [TestMethod]
     public async Task SiteRecalibrationShowsBeforeAfterAndTheLearningCurve()
