@@ -81,7 +81,11 @@ public sealed class TrendCorrectionTests
     public void A_study_screened_onto_the_ideal_scale_is_not_corrected_twice_and_one_without_tissues_has_no_bmd()
     {
         var correction = new TissueHuCorrection(BmdPerHu);
-        var screened = Result("2020-01-01", 150, new HuScale(7, 0.017), screenedWith: CalibrationSource.Phantomless);
+        // As a result file carries it: the source by name, read back.
+        var json = Result("2020-01-01", 150, new HuScale(7, 0.017), screenedWith: CalibrationSource.Phantomless).ToJson();
+        StringAssert.Contains(json, "\"scanCalibration\":\"phantomless\"");
+        var screened = System.Text.Json.JsonSerializer.Deserialize<StudyResult>(json, StudyResult.Json)!;
+        Assert.AreEqual(CalibrationSource.Phantomless, screened.ScanCalibration);
         Assert.AreEqual(Intercept + BmdPerHu * 150, correction.Correct(screened).Bmd!.Value, 1e-9);
         Assert.IsNull(correction.Correct(screened).Scale);
         var noAir = Result("2020-01-01", 150, new HuScale(7, 0.017), [double.NaN, -100, 50, 40]);
