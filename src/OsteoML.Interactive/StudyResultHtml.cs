@@ -1,4 +1,5 @@
-using OsteoML.Evaluation;
+using OsteoML.Domain;
+
 using OsteoML.Pipelines.Screening;
 
 namespace OsteoML.Interactive;

@@ -4,6 +4,7 @@ using OsteoML.Calibration;
 using OsteoML.Domain;
 using OsteoML.Pipelines.Bundles;
 using OsteoML.Pipelines.Features;
+using OsteoML.Pipelines.Fractures;
 using OsteoML.Pipelines.Measurement;
 using OsteoML.Pipelines.Studies;
 
@@ -39,6 +40,10 @@ public sealed record StudyResult
     /// <summary>"site: Method, k = n", or null when the site has no profile.</summary>
     public string? CalibrationProfile { get; init; }
     public string? CalibrationNote { get; init; }
+    /// <summary>The per-study source whose scale moved the global BMD onto the ideal HU scale (phantom or the study's own tissues), or
+    /// null when none applied: a trend that corrects each study by its tissues must not correct such a study twice.</summary>
+    [JsonConverter(typeof(JsonCamelCaseEnum<CalibrationSource>))]
+    public CalibrationSource? ScanCalibration { get; init; }
     public IReadOnlyList<LevelResult> Levels { get; init; } = [];
     /// <summary>Every vertebra the segmentation named (T10–L5): its position in patient coordinates, heights, Genant grade and shape,
     /// or why not graded (docs/real-ct.md, docs/fractures.md).</summary>
@@ -118,6 +123,7 @@ public sealed record StudyResult
         // corrected BMD (the class head saw the uncorrected HUs).
         var corrected = globalBmd;
         string? scanNote = null;
+        CalibrationSource? scanSource = null;
         if (scanCalibration is not null && scanCalibration.Source != CalibrationSource.Global)
         {
             var estimate = scanCalibration.Estimate(f.ToScanContext());
@@ -125,6 +131,7 @@ public sealed record StudyResult
             if (estimate.Scale is { } scale)
             {
                 corrected = ScanCalibrations.CorrectBmd(globalBmd, f.L1L2MeanHu, scale, huLine.Slope);
+                scanSource = scanCalibration.Source;
                 globalProbabilities = ClassProbabilities.FromBmd(corrected, Math.Max(huLine.ResidualSd, ClassProbabilities.MinimumSpread), ClassThresholds.Acr);
             }
         }
@@ -140,6 +147,7 @@ public sealed record StudyResult
             Class = AcrClasses.Names[classIndex],
             Probabilities = ProbabilityRounding.Round(probabilities, ProbabilityDecimals),
             CalibrationProfile = calibrated.Profile,
+            ScanCalibration = scanSource,
             CalibrationNote = scanNote is null ? calibrated.Note : calibrated.Note is null ? scanNote : $"{scanNote}; {calibrated.Note}",
         };
     }

@@ -63,6 +63,7 @@ public sealed record TrendReport(IReadOnlyList<PatientTrend> Patients, Measureme
             {
                 studyDate = s.StudyDate, studyInstanceUid = s.StudyInstanceUid, seriesInstanceUid = s.SeriesInstanceUid, siteKey = s.SiteKey,
                 siteCalibrated = s.SiteCalibrated, bmd = s.Bmd, genantGrades = s.GenantGrades,
+                tissueScale = s.TissueScale is { } scale ? new { offsetHu = scale.Offset, gain = scale.Gain } : null,
             }),
         }),
     }, Json);

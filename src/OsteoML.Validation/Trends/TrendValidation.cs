@@ -3,10 +3,12 @@ using OsteoML.Evaluation.Plots;
 using OsteoML.Imaging;
 using OsteoML.Imaging.Filtering;
 using OsteoML.Pipelines.Fractures;
+using OsteoML.Pipelines.Measurement;
 using OsteoML.Pipelines.Screening;
 using OsteoML.Pipelines.Segmentation;
 using OsteoML.Pipelines.Studies;
 using OsteoML.Pipelines.Trends;
+using OsteoML.Pipelines.Volumes;
 using OsteoML.Synthesis;
 using OsteoML.Synthesis.Cohort;
 using OsteoML.Synthesis.Rendering;
@@ -27,22 +29,45 @@ public static class TrendValidation
     {
         var measured = new List<MeasuredCase>();
         foreach (var c in cohort.Generate(options: RenderOptions.Reduced))
-            measured.Add(new MeasuredCase(c.Spec, CoreMeanHu(c), Grades(c)));
+        {
+            var segmentation = ReferenceSegmentation.FromLabels(c.Labels, ReferenceSegmentation.SyntheticLevel, c.CaseId, "reference", 2.0);
+            var levels = LevelCoreHu(c);
+            var present = levels.OfType<double>().ToList();
+            measured.Add(new MeasuredCase(c.Spec, present.Count > 0 ? present.Average() : null, Grades(c, segmentation))
+            {
+                LevelHu = levels, Tissues = Tissues(c, segmentation),
+            });
+        }
         return measured;
     }
 
-    /// <summary>Genant grades of the levels graded on the case's true trabecular masks, as screening grades them (docs/fractures.md).</summary>
-    public static IReadOnlyDictionary<string, int> Grades(SyntheticCase c)
+    /// <summary>The reference tissues' HUs as screening measures them (<see cref="ReferenceTissues.Measure"/> on the model grid of the
+    /// segmentation, here the true masks'); NaN where a tissue is not found.</summary>
+    public static double[] Tissues(SyntheticCase c, VertebraSegmentation segmentation)
     {
-        var segmentation = ReferenceSegmentation.FromLabels(c.Labels, ReferenceSegmentation.SyntheticLevel, c.CaseId, "reference", 2.0);
+        if (!segmentation.Identified) return [double.NaN, double.NaN, double.NaN, double.NaN];
+        var grid = new CanonicalGrid(c.Hu.Geometry, segmentation.ModelSpacingMm);
+        return ReferenceTissues.Measure(grid.Resample(c.Hu), grid.Size, grid.SpacingMm, segmentation.ModelLevels,
+            VertebraSegmentation.LevelCode("L1"), VertebraSegmentation.LevelCode("L2"));
+    }
+
+    /// <summary>Genant grades of the levels graded on the case's true trabecular masks, as screening grades them (docs/fractures.md).</summary>
+    public static IReadOnlyDictionary<string, int> Grades(SyntheticCase c) =>
+        Grades(c, ReferenceSegmentation.FromLabels(c.Labels, ReferenceSegmentation.SyntheticLevel, c.CaseId, "reference", 2.0));
+
+    private static IReadOnlyDictionary<string, int> Grades(SyntheticCase c, VertebraSegmentation segmentation)
+    {
         return VertebralFractures.Assess(segmentation, c.Hu.Geometry, c.SliceThicknessMm)
             .Where(a => a.GenantGrade is not null).ToDictionary(a => a.Level, a => a.GenantGrade!.Value, StringComparer.Ordinal);
     }
 
     /// <summary>Mean HU over the one-voxel-eroded true trabecular masks of L1 and L2, averaged over the levels with a core; null when neither has one.</summary>
-    public static double? CoreMeanHu(SyntheticCase c)
+    public static double? CoreMeanHu(SyntheticCase c) => LevelCoreHu(c).OfType<double>().ToList() is { Count: > 0 } means ? means.Average() : null;
+
+    /// <summary>Mean HU over the one-voxel-eroded true trabecular mask of L1 and of L2; null for a level without a core.</summary>
+    public static IReadOnlyList<double?> LevelCoreHu(SyntheticCase c)
     {
-        var means = new List<double>();
+        var means = new List<double?>();
         foreach (var level in new[] { VertebralLevel.L1, VertebralLevel.L2 })
         {
             var label = SyntheticLabels.Trabecular(level);
@@ -52,9 +77,9 @@ public static class TrendValidation
             for (var i = 0; i < core.Voxels.Length; i++)
                 if (core.Voxels[i]) { sum += c.Hu.Voxels[i]; n++; }
             // A level cut by the scan's edge leaves a sliver: too few voxels to be a QCT ROI.
-            if (n >= 20) means.Add(sum / n);
+            means.Add(n >= 20 ? sum / n : null);
         }
-        return means.Count > 0 ? means.Average() : null;
+        return means;
     }
 
     /// <summary>The results the measured cases would give: BMD from the global or per-scanner line, keyed patient, study date.</summary>
@@ -83,6 +108,14 @@ public static class TrendValidation
                 CalibrationProfile = calibrated ? $"{c.Spec.Scanner.Id}: per-scanner line" : null,
                 PatientKey = keyer.Key(c.Spec.Identity.PatientId),
                 StudyDate = DateOnly.FromDateTime(c.Spec.Acquisition.StudyDateTime),
+                // The bundle's HU line at each level (the global line, as a bundle's estimates are before site calibration), the
+                // tissues and the contrast flag: what a screened result carries for the trend's per-scan tissue correction.
+                Levels = c.LevelHu.Select((hu, i) => new LevelResult(i == 0 ? "L1" : "L2", hu, null, null, null, null, null,
+                    hu is { } h ? Math.Round(global.At(h), 1) : null)).ToList(),
+                Tissues = MeasureColumns.Tissues.Select((name, i) => (name, value: i < c.Tissues.Count && double.IsFinite(c.Tissues[i]) ? (double?)Math.Round(c.Tissues[i], 1) : null))
+                    .ToDictionary(t => t.name, t => t.value),
+                QaFlags = c.Tissues.Count == 4 && c.Tissues[3] > new MeasurementOptions().ContrastAortaHu ? [QaFlags.ContrastSuspected] : [],
+                Kvp = c.Spec.Acquisition.Kvp,
                 Vertebrae = c.GenantGrades.Select(g => new VertebraResult { Level = g.Key, GenantGrade = g.Value }).ToList(),
             };
         }).ToList();

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.DotNet.Interactive.Formatting;
-using OsteoML.Evaluation;
+using OsteoML.Domain;
 using OsteoML.Interactive;
 using OsteoML.Pipelines.Screening;
 
