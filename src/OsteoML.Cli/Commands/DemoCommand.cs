@@ -119,7 +119,7 @@ internal static class DemoCommand
             foreach (var fit in phantoms.Fits) context.Out.WriteLine($"  phantom {fit.SiteKey} at {fit.Kvp} kVp: {fit.Fit.Scale}");
             var sources = CompareSources(qct, baseline, phantoms.Profiles);
             var title = $"Calibration sources on the unseen scanner {CohortPreset.DemoMiscalibratedScanner} (miscalibrated: water {CohortPreset.DemoMiscalibration.WaterOffsetHu:+0.#} HU, "
-                + $"gain {CohortPreset.DemoMiscalibration.GainError * 100:+0.0#} %), patient-bootstrap 95 % intervals:";
+                + $"gain {CohortPreset.DemoMiscalibration.GainError * 100:+0.0#} %); Δ: paired difference from the global model on the same studies; patient-bootstrap 95 % intervals:";
             context.Out.WriteLine(title);
             if (context.Console.Profile.Capabilities.Interactive && context.Console.Profile.Width >= 130)
             {
@@ -159,7 +159,9 @@ internal static class DemoCommand
         IEnumerable<(StudyRow, StudyResult)> Rows(IReadOnlyList<StudyResult> results) => measured.Select(i => (features[i].Study, results[i]));
         var uids = measured.Select(i => features[i].Study.StudyInstanceUid).ToHashSet(StringComparer.Ordinal);
 
-        var rows = new List<SourceComparisonRow> { Row("global model, no calibration", Rows(global)) };
+        var reference = PredictionRows.Table(Rows(global), "global model, no calibration");
+        SourceComparisonRow Row(string label, IEnumerable<(StudyRow, StudyResult)> rows) => SourceComparisonRow.Of(label, PredictionRows.Table(rows, label), reference);
+        var rows = new List<SourceComparisonRow> { SourceComparisonRow.Of("global model, no calibration", reference) };
         foreach (var (source, label) in new[] { (CalibrationSource.Phantomless, "phantomless: the scan's own air, fat, muscle, blood"), (CalibrationSource.Phantom, "phantom scan of the scanner, no local cases") })
         {
             var calibration = ScanCalibrations.Create(source, phantoms);
@@ -173,8 +175,6 @@ internal static class DemoCommand
         rows.Add(Row($"HU baseline{(hu.Count < measured.Count ? $" ({hu.Count} measured)" : "")}", hu));
         return rows;
     }
-
-    private static SourceComparisonRow Row(string label, IEnumerable<(StudyRow, StudyResult)> rows) => SourceComparisonRow.Of(label, PredictionRows.Table(rows, label));
 
     private static List<(StudyRow Study, StudyResult Result, Pipelines.Features.StudyFeatures Features)> Pair(TrainingResult training)
     {
