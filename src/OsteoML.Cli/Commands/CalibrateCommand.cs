@@ -130,45 +130,24 @@ internal static class CalibrateCommand
     /// and stores them (merged with the bundle's) in the bundle's calibration folder.</summary>
     private static int CalibratePhantom(CliContext context, CliContext? summary, ModelBundle bundle, string directory, string insertsPath, string target, bool reference)
     {
-        var fits = new List<PhantomFitSummary>();
-        var layout = PhantomLayout.Load(insertsPath);
-        var scan = Dicom.Series.DicomSeriesScanner.Scan(directory);
-        var profiles = bundle.PhantomProfiles.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        var failed = scan.FailedFiles.Count;
+        var reading = SitePhantomProfiles.Read(directory, PhantomLayout.Load(insertsPath), bundle.PhantomProfiles, reference, DateTimeOffset.UtcNow);
+        foreach (var failure in reading.Failures) context.Error.WriteLine($"skipped series {failure}");
         var table = new Table().AddColumns("site", "kVp", "scale", "HU per mg/cm³", "intercept HU", "RMS residual mg/cm³", "inserts");
-        foreach (var stack in scan.Stacks.OrderBy(s => s.SeriesInstanceUid, StringComparer.Ordinal))
+        foreach (var (site, kvp, fit, warnings) in reading.Fits)
         {
-            if (stack.RejectionReason is not null) { failed++; context.Error.WriteLine($"skipped series {stack.SeriesInstanceUid}: {stack.RejectionReason}"); continue; }
-            try
-            {
-                var volume = stack.LoadVolume();
-                var kvp = volume.Acquisition.KVP is { } k ? (int)Math.Round(k) : throw new InvalidDataException("no KVP in the header");
-                var site = SiteKey.From(volume.Acquisition);
-                var g = volume.Hu.Geometry;
-                var warnings = new List<string>();
-                var fit = PhantomScanReader.Read(volume.Hu.Voxels, [g.Size.Z, g.Size.Y, g.Size.X], [g.Spacing.Z, g.Spacing.Y, g.Spacing.X], layout, kvp, DateTimeOffset.UtcNow, warnings);
-                var profile = profiles.TryGetValue(site, out var existing)
-                    ? existing with { Phantom = layout.Name, CreatedAt = DateTimeOffset.UtcNow, Reference = reference }
-                    : new SitePhantomProfile { SiteKey = site, Phantom = layout.Name, Calibrations = [], CreatedAt = DateTimeOffset.UtcNow, Reference = reference };
-                profiles[site] = profile.With(fit) with { Warnings = profile.Warnings.Where(w => !w.StartsWith($"{kvp} kVp:", StringComparison.Ordinal)).Concat(warnings).ToArray() };
-                fits.Add(new PhantomFitSummary(site, kvp, fit.Scale.ToString(), fit.SlopeHuPerMg, fit.InterceptHu, double.IsFinite(fit.RmsResidualMgCm3) ? fit.RmsResidualMgCm3 : null));
-                table.AddRow(Markup.Escape(site), kvp.ToString(), Markup.Escape(fit.Scale.ToString()), ScreenCommand.F(fit.SlopeHuPerMg, 3), ScreenCommand.F(fit.InterceptHu, 1),
-                    ScreenCommand.F(fit.RmsResidualMgCm3, 2), Markup.Escape(string.Join(", ", fit.Inserts.Select(i => $"{i.Name} {ScreenCommand.F(i.MeasuredHu, 1)}"))));
-                foreach (var warning in warnings) context.Error.WriteLine($"warning: site '{site}': {warning}");
-            }
-            catch (InvalidDataException ex)
-            {
-                failed++;
-                context.Error.WriteLine($"skipped series {stack.SeriesInstanceUid}: {ex.Message}");
-            }
+            table.AddRow(Markup.Escape(site), kvp.ToString(), Markup.Escape(fit.Scale.ToString()), ScreenCommand.F(fit.SlopeHuPerMg, 3), ScreenCommand.F(fit.InterceptHu, 1),
+                ScreenCommand.F(fit.RmsResidualMgCm3, 2), Markup.Escape(string.Join(", ", fit.Inserts.Select(i => $"{i.Name} {ScreenCommand.F(i.MeasuredHu, 1)}"))));
+            foreach (var warning in warnings) context.Error.WriteLine($"warning: site '{site}': {warning}");
         }
         context.Console.Write(table);
-        if (target != bundle.Directory) ModelBundle.CopyTo(bundle.Directory, target);
-        var calibration = Path.Combine(target, ModelBundle.CalibrationDirectory);
-        foreach (var profile in profiles.Values) profile.Save(calibration);
-        ModelBundle.Seal(target, bundle.Manifest);
-        context.Out.WriteLine($"wrote {profiles.Count} phantom profile(s) to {calibration}");
-        summary?.WriteSummary(new CalibrateSummary(CalibrationRun.Phantom, target, failed) { Phantoms = fits });
+        var calibration = SitePhantomProfiles.Store(bundle, reading.Profiles.Values, target);
+        context.Out.WriteLine($"wrote {reading.Profiles.Count} phantom profile(s) to {calibration}");
+        var failed = reading.FailedFiles + reading.Failures.Count;
+        summary?.WriteSummary(new CalibrateSummary(CalibrationRun.Phantom, target, failed)
+        {
+            Phantoms = reading.Fits.Select(f => new PhantomFitSummary(f.SiteKey, f.Kvp, f.Fit.Scale.ToString(), f.Fit.SlopeHuPerMg, f.Fit.InterceptHu,
+                double.IsFinite(f.Fit.RmsResidualMgCm3) ? f.Fit.RmsResidualMgCm3 : null)).ToList(),
+        });
         return failed > 0 ? ExitCodes.SomeInputsFailed : ExitCodes.Success;
     }
 

@@ -43,8 +43,9 @@ public sealed record TrainingResult(ModelBundle Bundle, IReadOnlyList<StudyFeatu
     /// <summary>The BMD and class heads' trainers, in that order (none for the HU baseline).</summary>
     public IReadOnlyList<HeadChoice> Choices { get; init; } = [];
 
-    /// <summary>The global results of featurized studies under the trained heads (or HU line), without site profiles.</summary>
-    public IReadOnlyList<StudyResult> Results(IReadOnlyList<StudyFeatures> rows)
+    /// <summary>The global results of featurized studies under the trained heads (or HU line), without site profiles;
+    /// with <paramref name="scanCalibration"/>, each study corrected by that per-study source first, as screening does.</summary>
+    public IReadOnlyList<StudyResult> Results(IReadOnlyList<StudyFeatures> rows, OsteoML.Calibration.IScanCalibration? scanCalibration = null)
     {
         var scored = rows.ToArray();
         if (Heads is not null)
@@ -55,7 +56,7 @@ public sealed record TrainingResult(ModelBundle Bundle, IReadOnlyList<StudyFeatu
                 scored[measured[n]] = rows[measured[n]] with { PredictedBmd = predictions[n].Bmd, ClassProbabilities = predictions[n].Probabilities };
         }
         var none = new OsteoML.Calibration.SiteProfileSet([]);
-        return scored.Select(f => StudyResult.From(f, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, none, 0)).ToList();
+        return scored.Select(f => StudyResult.From(f, Bundle.Manifest.HuLine!, Bundle.Definition.IsHuBaseline, none, 0, scanCalibration)).ToList();
     }
 }
 
