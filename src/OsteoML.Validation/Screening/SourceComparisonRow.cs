@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
+using OsteoML.Domain;
 using OsteoML.Evaluation;
 
-namespace OsteoML.Pipelines.Screening;
+namespace OsteoML.Validation.Screening;
 
 /// <summary>
 /// One calibration source's predictions on one site's studies, for comparing sources side by side: MAE, bias
